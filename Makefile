@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shadow: build the kernel modules against a pinned Debian kernel (Kbuild
+# does the work; see ./Kbuild), and drive the VM-based tests and the demo.
+# Run scripts/setup once first. Every variable is listed in README.md.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+
+export SHADOW_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/shadow
+
+KERNELS := $(shell awk '!/^\#/ && NF { print $$1 }' scripts/kernels.conf)
+KVER ?= $(firstword $(KERNELS))
+ABI := $(shell source scripts/lib/kernels.sh && kernel_abi $(KVER))
+KDIR ?= $(SHADOW_CACHE)/kernels/$(ABI)/usr/src/linux-headers-$(ABI)
+BUILD := $(TOP)/build/$(ABI)
+VERSION := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
+V ?= 0
+
+# Module sources Kbuild sees; mirrored per kernel into $(BUILD) so that the
+# objects of different kernels never mix in the source tree.
+MODULE_SOURCES := Kbuild $(shell find shadow taps selftests/modules \
+	\( -name '*.[ch]' -o -name Kbuild \) 2>/dev/null)
+
+KBUILD_ARGS := -C $(KDIR) M=$(BUILD) W=1 V=$(V) SHADOW_VERSION=$(VERSION)
+
+.PHONY: all modules all-kernels sparse style check demo vm-shell clean help
+
+all: modules
+
+modules:
+	@test -n "$(ABI)" || { echo "KVER=$(KVER) is not pinned" >&2; exit 1; }
+	@test -f $(KDIR)/Makefile || \
+		{ echo "no headers at $(KDIR); run scripts/setup" >&2; exit 1; }
+	@scripts/lib/mirror-tree $(BUILD) $(MODULE_SOURCES)
+	$(MAKE) $(KBUILD_ARGS) modules
+
+all-kernels:
+	@set -e; for k in $(KERNELS); do $(MAKE) --no-print-directory KVER=$$k modules; done
+
+# sparse over every file, not only the ones Kbuild rebuilds.
+sparse:
+	@scripts/lib/mirror-tree $(BUILD) $(MODULE_SOURCES)
+	$(MAKE) $(KBUILD_ARGS) C=2 modules
+
+style:
+	@scripts/style
+
+check:
+	@scripts/check $(KERNELS)
+
+demo: modules
+	@scripts/demo -k $(KVER)
+
+vm-shell: modules
+	@scripts/vm -k $(KVER) --shell
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '/^| Variable/,/^$$/p' README.md

@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Where the pinned kernels live. Sourced by scripts/setup, scripts/vm and the
+# Makefile's helpers, so that the cache layout is written down once.
+
+SHADOW_TOP=${SHADOW_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SHADOW_CACHE=${SHADOW_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/shadow}
+
+# kernel_list: "name abi version kbuild" for every pinned kernel, in order.
+kernel_list()
+{
+	grep -v -e '^#' -e '^[[:space:]]*$' "$SHADOW_TOP/scripts/kernels.conf"
+}
+
+# kernel_abi NAME|ABI: the ABI for a short name (6.1, 6.12) or an ABI.
+kernel_abi()
+{
+	local want=$1 name abi ver kb
+
+	while read -r name abi ver kb; do
+		if [[ $want == "$name" || $want == "$abi" ]]; then
+			echo "$abi"
+			return 0
+		fi
+	done < <(kernel_list)
+	echo "kernel '$want' is not pinned in scripts/kernels.conf" >&2
+	return 1
+}
+
+kernel_root() { echo "$SHADOW_CACHE/kernels/$1"; }
+kernel_kdir() { echo "$(kernel_root "$1")/usr/src/linux-headers-$1"; }
+kernel_image() { echo "$(kernel_root "$1")/boot/vmlinuz-$1"; }
+kernel_moddir() { echo "$(kernel_root "$1")/lib/modules/$1"; }

@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers of the in-guest selftests, in the manner of the kernel's
+# tools/testing/selftests/net/lib.sh: kselftest exit codes, polling instead
+# of fixed sleeps, and the guest topology (which interface is which QEMU
+# model, the peer namespace).
+#
+#   QEMU hub 0 (no host backend: no traffic leaves the guest)
+#   ├── NIC under test, one model at a time up, 192.0.2.1/24 (root netns)
+#   ├── ... the other models of /shadow/nics, down
+#   └── peer NIC, in netns "peer", 192.0.2.2/24, iperf3 server
+
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+
+readonly KSFT_PASS=0 KSFT_FAIL=1 KSFT_SKIP=4
+readonly NICS_FILE=/shadow/nics
+readonly PEER_NS=peer
+readonly LOCAL_IP=192.0.2.1 PEER_IP=192.0.2.2 PREFIX=24
+
+log() { echo "$*"; }
+fail() { echo "FAIL: $*"; exit $KSFT_FAIL; }
+skip() { echo "SKIP: $*"; exit $KSFT_SKIP; }
+
+# now_ms: monotonic enough for polling (busybox date has no %N).
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+
+# busywait TIMEOUT_MS CMD...: run CMD until it succeeds or time runs out.
+busywait()
+{
+	local timeout_ms=$1 start
+	shift
+
+	start=$(now_ms)
+	until "$@"; do
+		(( $(now_ms) - start >= timeout_ms )) && return 1
+		sleep 0.05
+	done
+}
+
+# nic_field MODEL FIELD: driver (2), mac (3) or role (4) of a QEMU model.
+nic_field()
+{
+	awk -v m="$1" -v f="$2" '$1 == m { print $f; exit }' "$NICS_FILE"
+}
+
+# iface_by_mac MAC [NETNS]: the interface that carries MAC, if any.
+iface_by_mac()
+{
+	local mac=$1 ns=${2:-} dev
+
+	if [[ -n $ns ]]; then
+		ip netns exec "$ns" bash -c ". /shadow/selftests/lib/lib.sh; iface_by_mac $mac"
+		return
+	fi
+	for dev in /sys/class/net/*; do
+		[[ $(cat "$dev/address" 2>/dev/null) == "$mac" ]] || continue
+		echo "${dev##*/}"
+		return 0
+	done
+	return 1
+}
+
+# iface_driver IFACE: the name of the driver bound to IFACE's device.
+iface_driver()
+{
+	local link
+
+	link=$(readlink "/sys/class/net/$1/device/driver") || return 1
+	echo "${link##*/}"
+}
+
+peer() { ip netns exec "$PEER_NS" "$@"; }
+
+carrier_up() { [[ $(cat "/sys/class/net/$1/carrier" 2>/dev/null) == 1 ]]; }
+
+# warn_count: how many kernel warnings the log holds so far.
+warn_count() { dmesg | grep -c -e 'WARNING:' -e 'BUG:' || true; }

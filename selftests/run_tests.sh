@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# In-guest test runner, after the kernel's kselftest/runner.sh: runs each
+# test given as an argument ("script [args]") under a timeout and prints
+# TAP 13. Test output is prefixed with "# "; exit 4 is a skip, 124 a
+# timeout. Exits non-zero when any test failed.
+
+. /shadow/selftests/lib/lib.sh
+
+TIMEOUT=$(sed -n 's/^timeout=//p' /shadow/selftests/settings)
+
+# prefix: "# " before every line, as it comes (busybox sed cannot -u).
+prefix()
+{
+	local line
+
+	while IFS= read -r line; do
+		echo "# $line"
+	done
+}
+
+main()
+{
+	local n=0 failed=0 spec rc
+
+	echo "TAP version 13"
+	echo "1..$#"
+	for spec in "$@"; do
+		n=$((n + 1))
+		echo "# selftests: $spec"
+		# shellcheck disable=SC2086 # spec is "script args" on purpose
+		(cd /shadow/selftests && timeout "$TIMEOUT" bash $spec 2>&1) |
+			prefix
+		rc=${PIPESTATUS[0]}
+		case $rc in
+		0) echo "ok $n $spec" ;;
+		"$KSFT_SKIP") echo "ok $n $spec # SKIP" ;;
+		124) echo "not ok $n $spec # TIMEOUT ${TIMEOUT}s"; failed=1 ;;
+		*) echo "not ok $n $spec # exit=$rc"; failed=1 ;;
+		esac
+	done
+	return $failed
+}
+
+main "$@"
