@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 TOP := $(CURDIR)
 
-export SHADOW_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/shadow
+export SHADOW_CACHE ?= $(shell source scripts/lib/kernels.sh && echo $$SHADOW_CACHE)
 
 KERNELS := $(shell awk '!/^\#/ && NF { print $$1 }' scripts/kernels.conf)
 KVER ?= $(firstword $(KERNELS))

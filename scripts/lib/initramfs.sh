@@ -120,6 +120,8 @@ build_overlay()
 	mkdir -p "$root/shadow" "$root/lib/modules/$abi/extra"
 	install -m 0755 "$SHADOW_TOP/scripts/guest/init" "$root/init"
 	cp -r "$SHADOW_TOP/selftests" "$root/shadow/selftests"
+	mkdir -p "$root/shadow/guest"
+	cp "$SHADOW_TOP"/scripts/guest/*.sh "$root/shadow/guest/"
 	rm -rf "$root/shadow/selftests/modules" "$root/shadow/selftests/host"
 	install -m 0644 "$runfile" "$root/shadow/run"
 	install -m 0644 "$nicsfile" "$root/shadow/nics"

@@ -4,7 +4,17 @@
 # Makefile's helpers, so that the cache layout is written down once.
 
 SHADOW_TOP=${SHADOW_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-SHADOW_CACHE=${SHADOW_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/shadow}
+# HOME may be unset under CI; the cache then goes to /var/cache.
+if [[ -z ${SHADOW_CACHE:-} ]]; then
+	if [[ -n ${XDG_CACHE_HOME:-} ]]; then
+		SHADOW_CACHE=$XDG_CACHE_HOME/shadow
+	elif [[ -n ${HOME:-} ]]; then
+		SHADOW_CACHE=$HOME/.cache/shadow
+	else
+		SHADOW_CACHE=/var/cache/shadow
+	fi
+fi
+export SHADOW_CACHE
 
 # kernel_list: "name abi version kbuild" for every pinned kernel, in order.
 kernel_list()
