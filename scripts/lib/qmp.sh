@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Talk QMP to a guest of scripts/vm from host-side tests. The migration
+# agent has its own C client; this is the test bed's plumbing only.
+
+# qmp SOCKET COMMAND-JSON...: negotiate, send each command, print replies
+# (one JSON object per line, events included).
+qmp()
+{
+	local sock=$1
+	shift
+
+	{
+		echo '{"execute":"qmp_capabilities"}'
+		printf '%s\n' "$@"
+		sleep 1
+	} | socat -t 5 - "UNIX-CONNECT:$sock"
+}
+
+# qmp_ok SOCKET COMMAND-JSON: send one command; fail unless it returned.
+qmp_ok()
+{
+	local reply
+
+	reply=$(qmp "$1" "$2") || return 1
+	echo "$reply" | grep -v '"event"' | tail -n 1 | grep -q '"return"' && return 0
+	echo "qmp: $2 failed: $reply" >&2
+	return 1
+}
+
+# wait_line FILE REGEX SECONDS: poll until a line of FILE matches.
+wait_line()
+{
+	local file=$1 re=$2 secs=$3 i
+
+	for ((i = 0; i < secs * 10; i++)); do
+		grep -q -E "$re" "$file" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "timed out after ${secs}s waiting for /$re/ in $file" >&2
+	return 1
+}
