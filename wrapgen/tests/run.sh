@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# wrapgen's tests. Prints one "ok N - name" or "not ok N - name" line per
+# test and exits non-zero when any failed. Needs the pinned kernels' headers
+# (scripts/setup); without the 6.1 headers every test is skipped.
+
+set -o pipefail
+export LC_ALL=C
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/scripts/lib/kernels.sh"
+TESTS=$TOP/wrapgen/tests
+WRAPGEN=$TOP/build/host/wrapgen
+ABI=$(kernel_abi 6.1)
+KDIR=$(kernel_kdir "$ABI")
+MODDIR=$(kernel_moddir "$ABI")
+HDR=${KDIR%-amd64}-common/include
+N=0
+FAILED=0
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+report()
+{
+	local rc=$1 name=$2
+	N=$((N + 1))
+	if [[ $rc == 0 ]]; then
+		echo "ok $N - $name"
+	else
+		echo "not ok $N - $name"
+		FAILED=$((FAILED + 1))
+		[[ -s $TMP/log ]] && sed 's/^/# /' "$TMP/log"
+	fi
+	: > "$TMP/log"
+}
+
+# run NAME FUNCTION: one test, its output kept for a failure report.
+run()
+{
+	local name=$1
+	shift
+	( set -e; "$@" ) > "$TMP/log" 2>&1
+	report $? "$name"
+}
+
+# gen OUTDIR SPEC [CLANGFLAGS...]: wrapgen for 6.1.
+gen()
+{
+	local out=$1 spec=$2
+	shift 2
+	"$WRAPGEN" -o "$out" --kernel-name 6.1 --release "$ABI" --kdir "$KDIR" \
+		--cflags-from "$CMDFILE" --spec-name "${spec#"$TOP"/}" "$spec" \
+		${1:+--} "$@"
+}
+
+# proto NAME FILE: the definition of NAME in FILE on one line.
+proto()
+{
+	awk -v n="$2" '
+		index($0, n "(") && /^static / { on = 1 }
+		on { printf "%s ", $0 }
+		on && /\)$/ { exit }' "$1" |
+		sed -e 's/[[:space:]]\+/ /g' -e 's/ $//'
+}
+
+# not CMD...: succeeds when CMD fails (unlike "!", it counts under set -e).
+not()
+{
+	if "$@"; then
+		return 1
+	fi
+}
+
+expect_proto()
+{
+	local file=$1 name=$2 want=$3 got
+	got=$(proto "$file" "$name")
+	if [[ $got != "$want" ]]; then
+		echo "$name: got:  $got"
+		echo "$name: want: $want"
+		return 1
+	fi
+}
+
+t_prototypes()
+{
+	local c=$TMP/p/net_taps.c
+	gen "$TMP/p" "$TOP/taps/net.spec"
+	expect_proto "$c" tap_net_register_netdev \
+		"static int tap_net_register_netdev(struct net_device *dev)"
+	expect_proto "$c" tap_net_net_device_ops_ndo_change_mtu \
+		"static int tap_net_net_device_ops_ndo_change_mtu(struct net_device *dev, int new_mtu)"
+	expect_proto "$c" tap_net_netif_napi_add_weight \
+		"static void tap_net_netif_napi_add_weight(struct net_device *dev, struct napi_struct *napi, int (*poll)(struct napi_struct *, int), int weight)"
+	expect_proto "$c" tap_net_dma_alloc_attrs \
+		"static void *tap_net_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)"
+	# and the headers say the same
+	grep -q '^int register_netdev(struct net_device \*dev);' "$HDR/linux/netdevice.h"
+	grep -q '(\*ndo_change_mtu)(struct net_device \*dev,$' "$HDR/linux/netdevice.h"
+	grep -q 'ret = tap_net_orig_net_device_ops(dev)->ndo_change_mtu(dev, new_mtu);' "$c"
+	grep -q 'ret = register_netdev(dev);' "$c"
+	grep -q 'copy->ndo_open = tap_net_net_device_ops_ndo_open;' "$c"
+	# query and datapath entries get no stub
+	not grep -q 'ndo_start_xmit\|ndo_get_stats64' "$c"
+}
+
+t_overlay()
+{
+	mkdir -p "$TMP/overlay/linux"
+	sed -e 's/^\tint\t\t\t(\*ndo_change_mtu)(/\tlong\t\t\t(*ndo_change_mtu)(/' \
+		"$HDR/linux/netdevice.h" > "$TMP/overlay/linux/netdevice.h"
+	grep -q 'long.*(\*ndo_change_mtu)' "$TMP/overlay/linux/netdevice.h"
+	gen "$TMP/o" "$TOP/taps/net.spec" -I "$TMP/overlay"
+	expect_proto "$TMP/o/net_taps.c" tap_net_net_device_ops_ndo_change_mtu \
+		"static long tap_net_net_device_ops_ndo_change_mtu(struct net_device *dev, int new_mtu)"
+	grep -q '^	long ret;' "$TMP/o/net_taps.c"
+}
+
+t_second_class()
+{
+	local c=$TMP/b/blk_taps.c h=$TMP/b/blk_taps.h
+	gen "$TMP/b" "$TESTS/blk.spec"
+	expect_proto "$c" tap_blk_block_device_operations_open \
+		"static int tap_blk_block_device_operations_open(struct block_device *arg0, fmode_t arg1)"
+	grep -q 'shadow_blk_block_device_operations_release(arg0, arg1);' "$c"
+	tr -s '\n\t' '  ' < "$h" | sed 's/  */ /g' |
+		grep -q 'void shadow_blk_block_device_operations_release(struct gendisk \*arg0, fmode_t arg1);'
+	grep -q 'tap_blk_fill_block_device_operations' "$h"
+	grep -q 'TAP_BLK_DEL_GENDISK,' "$h"
+	grep -q '\.flags = TAP_F_HOOK,' "$c"
+	grep -q 'ret = device_add_disk(parent, disk, groups);' "$c"
+	not grep -q submit_bio "$c"
+}
+
+# expect_err SPEC-TEXT MESSAGE-REGEX: wrapgen fails with exit 2 and says so.
+expect_err()
+{
+	local text=$1 re=$2 rc=0
+	printf '%s\n' "$text" > "$TMP/bad.spec"
+	gen "$TMP/e" "$TMP/bad.spec" 2> "$TMP/err" || rc=$?
+	cat "$TMP/err"
+	[[ $rc == 2 ]] || { echo "exit $rc, want 2"; return 1; }
+	grep -Eq "$re" "$TMP/err" || { echo "want /$re/"; return 1; }
+}
+
+t_errors()
+{
+	local head=$'class t\ninclude linux/netdevice.h'
+	expect_err "$head"$'\ntable net_device_ops\n\tndo_open bogus' \
+		"^wrapgen: $TMP/bad.spec:4: unknown kind 'bogus'"
+	expect_err "$head"$'\ntable net_device_ops\n\tndo_bogus lifecycle' \
+		"^wrapgen: $TMP/bad.spec:4: struct net_device_ops .*netdevice.h:[0-9]+\\) has no member 'ndo_bogus'"
+	expect_err "$head"$'\ntable net_device_ops\n\tndo_bogus lifecycle optional\nexports\n\tnetif_stop_queue state queue off' \
+		"^wrapgen: $TMP/bad.spec:6: netif_stop_queue is static inline \\(defined at .*/linux/netdevice.h:[0-9]+\\)"
+	expect_err "$head"$'\nexports\n\tnetif_carrier_on state' \
+		"^wrapgen: $TMP/bad.spec:4: netif_carrier_on: kind state needs a KEY"
+	expect_err "$head"$'\nexports\n\talloc_netdev_mqs object-create hook' \
+		"^wrapgen: $TMP/bad.spec:4: alloc_netdev_mqs: kind object-create needs a KEY"
+	expect_err "$head"$'\nexports\n\tregister_netdev lifecycle bogus' \
+		"^wrapgen: $TMP/bad.spec:4: register_netdev: unexpected token 'bogus'"
+	expect_err "$head"$'\ninclude linux/pci.h\nexports\n\tpci_register_driver lifecycle' \
+		"^wrapgen: $TMP/bad.spec:5: pci_register_driver is a macro \\(defined at .*/linux/pci.h:[0-9]+\\)"
+	expect_err "$head"$'\nexports\n\tno_such_function lifecycle' \
+		"^wrapgen: $TMP/bad.spec:4: no function no_such_function in the headers"
+	expect_err "$head"$'\nexports\n\tnetdev_printk lifecycle' \
+		"^wrapgen: $TMP/bad.spec:4: netdev_printk: function at .* is variadic"
+	expect_err $'class t\ninclude linux/no_such_header.h\nexports\n\tfoo lifecycle' \
+		"^wrapgen: $TMP/bad.spec:2: include linux/no_such_header.h: 'linux/no_such_header.h' file not found"
+}
+
+t_deterministic()
+{
+	gen "$TMP/d1" "$TOP/taps/net.spec" > /dev/null
+	gen "$TMP/d2" "$TOP/taps/net.spec" > /dev/null
+	cmp "$TMP/d1/net_taps.c" "$TMP/d2/net_taps.c"
+	cmp "$TMP/d1/net_taps.h" "$TMP/d2/net_taps.h"
+	# unchanged output is not rewritten
+	touch -d '2000-01-01' "$TMP/d1/net_taps.c"
+	[[ -z $(gen "$TMP/d1" "$TOP/taps/net.spec") ]]
+	[[ $(stat -c %Y "$TMP/d1/net_taps.c") == 946684800 ]]
+	not grep -q "$HOME\|/work\|/root\|/tmp" "$TMP/d1/net_taps.c" "$TMP/d1/net_taps.h"
+}
+
+t_audit()
+{
+	local ko=$MODDIR/kernel/drivers/net/ethernet/intel/e1000/e1000.ko
+	"$WRAPGEN" --audit "$TOP/taps/net.spec" "$ko" > "$TMP/a"
+	grep -Eq '^  register_netdev +object-create netdev_registration$' "$TMP/a"
+	grep -Eq '^  _printk +ignored \(_printk\)$' "$TMP/a"
+	"$WRAPGEN" --audit --json "$TOP/taps/net.spec" "$ko" > "$TMP/j"
+	grep -q '{"name":"register_netdev","class":"entry","kind":"object-create","key":"netdev_registration"}' "$TMP/j"
+	# a spec without the entry leaves it unclassified, and --strict fails
+	printf 'class t\ninclude linux/netdevice.h\nexports\n\tfree_netdev object-destroy netdev\n' > "$TMP/s.spec"
+	"$WRAPGEN" --audit "$TMP/s.spec" "$ko" | grep -Eq '^  register_netdev +UNCLASSIFIED$'
+	not "$WRAPGEN" --audit --strict "$TMP/s.spec" "$ko" > /dev/null
+}
+
+# The generated taps build as part of a module with W=1, without warnings.
+t_compiles()
+{
+	local name=$1 abi kdir d
+	abi=$(kernel_abi "$name")
+	kdir=$(kernel_kdir "$abi")
+	d=$TOP/build/$abi/tap-try
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp "$TOP/taps/gen/$name/net_taps.c" "$TOP/taps/gen/$name/net_taps.h" "$d/"
+	cat > "$d/Kbuild" <<-EOK
+	obj-m := tap_try.o
+	tap_try-y := net_taps.o tap_try_main.o
+	ccflags-y := -I$TOP/shadow -fno-optimize-sibling-calls
+	EOK
+	{
+		echo '// SPDX-License-Identifier: GPL-2.0'
+		echo '#include <linux/module.h>'
+		echo '#include "net_taps.h"'
+		for t in net_device_ops ethtool_ops pci_driver virtio_driver; do
+			echo "const struct $t *tap_net_orig_$t(const void *obj) { return NULL; }"
+		done
+		echo 'static int __init tap_try_init(void) { return tap_net_class.ninfo ? 0 : -EINVAL; }'
+		echo 'module_init(tap_try_init);'
+		echo 'MODULE_LICENSE("GPL");'
+		echo 'MODULE_DESCRIPTION("wrapgen test: the taps compile");'
+	} > "$d/tap_try_main.c"
+	make -C "$kdir" M="$d" W=1 modules > "$d/build.log" 2>&1 ||
+		{ cat "$d/build.log"; return 1; }
+	if grep -E 'warning|error' "$d/build.log" | grep -v 'Skipping BTF'; then
+		return 1
+	fi
+}
+
+main()
+{
+	if [[ ! -f $KDIR/Makefile ]]; then
+		echo "ok 1 # SKIP no 6.1 headers at $KDIR (scripts/setup)"
+		exit 0
+	fi
+	make -s -C "$TOP/wrapgen" || exit 1
+	CMDFILE=$("$TOP/scripts/regen-taps" --cmdfile 6.1) || exit 1
+
+	run "prototypes from the 6.1 headers" t_prototypes
+	run "a changed header prototype changes the stub" t_overlay
+	run "a second class (block_device_operations) with the same binary" t_second_class
+	run "spec and header errors name file:line" t_errors
+	run "output is deterministic and rewritten only on change" t_deterministic
+	run "audit classifies e1000.ko imports" t_audit
+	run "generated taps build with W=1 (6.1)" t_compiles 6.1
+	run "generated taps build with W=1 (6.12)" t_compiles 6.12
+	echo "1..$N"
+	[[ $FAILED == 0 ]]
+}
+
+main "$@"
