@@ -17,14 +17,18 @@ BUILD := $(TOP)/build/$(ABI)
 VERSION := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
 V ?= 0
 
+KNAME := $(shell source scripts/lib/kernels.sh && kernel_name $(KVER))
+
 # Module sources Kbuild sees; mirrored per kernel into $(BUILD) so that the
-# objects of different kernels never mix in the source tree.
-MODULE_SOURCES := Kbuild $(shell find shadow taps selftests/modules \
+# objects of different kernels never mix in the source tree. The taps
+# generated for this kernel go into shadow/taps/ there.
+MODULE_SOURCES := Kbuild $(shell find shadow selftests/modules \
 	\( -name '*.[ch]' -o -name Kbuild \) 2>/dev/null)
+TAP_SOURCES = $(wildcard taps/gen/$(KNAME)/*.[ch])
 
 KBUILD_ARGS := -C $(KDIR) M=$(BUILD) W=1 V=$(V) SHADOW_VERSION=$(VERSION)
 
-.PHONY: all modules all-kernels sparse style check demo vm-shell clean help
+.PHONY: all modules all-kernels taps taps-check sparse style check demo vm-shell clean help
 
 all: modules
 
@@ -32,16 +36,25 @@ modules:
 	@test -n "$(ABI)" || { echo "KVER=$(KVER) is not pinned" >&2; exit 1; }
 	@test -f $(KDIR)/Makefile || \
 		{ echo "no headers at $(KDIR); run scripts/setup" >&2; exit 1; }
+	@scripts/regen-taps $(KNAME)
 	@scripts/lib/mirror-tree $(BUILD) $(MODULE_SOURCES)
+	@scripts/lib/mirror-tree --into $(BUILD)/shadow/taps $(TAP_SOURCES)
 	$(MAKE) $(KBUILD_ARGS) modules
 
 all-kernels:
 	@set -e; for k in $(KERNELS); do $(MAKE) --no-print-directory KVER=$$k modules; done
 
 # sparse over every file, not only the ones Kbuild rebuilds.
-sparse:
-	@scripts/lib/mirror-tree $(BUILD) $(MODULE_SOURCES)
+sparse: modules
 	$(MAKE) $(KBUILD_ARGS) C=2 modules
+
+# Regenerate every kernel's taps whose inputs changed (-f: all of them), or
+# check that the committed ones match a fresh run.
+taps:
+	@scripts/regen-taps $(if $(FORCE),-f)
+
+taps-check:
+	@scripts/regen-taps --check
 
 style:
 	@scripts/style

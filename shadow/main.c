@@ -2,12 +2,14 @@
 /*
  * shadow.ko: module entry and exit.
  *
- * The shadow watches an unmodified NIC driver through generated taps and can
+ * The shadow watches unmodified NIC drivers through generated taps and will
  * swap the driver under a live interface (see DESIGN.md). This file only
- * orders the start and stop of the module's parts; each part lives in a file
- * of its own. For now the module has no parts yet: it proves that a module
- * of this suite builds against Debian's kernels and loads and unloads
- * cleanly in the test guests.
+ * orders the start and stop of the module's parts; each part lives in a
+ * file of its own:
+ *   filter.c	which driver modules are shadowed
+ *   hook.c	driver->kernel taps (ftrace redirection of exported calls)
+ *   net_*.c	the net class
+ *   debugfs.c	read-only view for tests and people
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -15,14 +17,53 @@
 #include <linux/module.h>
 #include <linux/init.h>
 
+#include "filter.h"
+#include "hook.h"
+#include "net.h"
+#include "shadow.h"
+
+/*
+ * Default: the drivers of the NICs QEMU emulates and this suite tests, and
+ * the 8390 library that allocates ne2k-pci's interfaces.
+ */
+static char *drivers = "e1000,e1000e,8139cp,vmxnet3,virtio_net,e100,pcnet32,tulip,ne2k_pci,8390";
+module_param(drivers, charp, 0444);
+MODULE_PARM_DESC(drivers, "comma-separated driver modules to shadow");
+
+static struct shadow_hooks *net_hooks;
+
+void shadow_core_show_taps(struct seq_file *m)
+{
+	shadow_hooks_show(m, net_hooks);
+}
+
 static int __init shadow_init(void)
 {
+	int err;
+
+	/* ORDER: the filter exists before any hook can consult it. */
+	err = shadow_filter_init(drivers);
+	if (err)
+		return err;
+	net_hooks = shadow_hooks_install(&tap_net_class);
+	if (IS_ERR(net_hooks)) {
+		err = PTR_ERR(net_hooks);
+		goto err_filter;
+	}
+	shadow_debugfs_init();
 	pr_info("version %s loaded\n", SHADOW_VERSION);
 	return 0;
+
+err_filter:
+	shadow_filter_exit();
+	return err;
 }
 
 static void __exit shadow_exit(void)
 {
+	shadow_debugfs_exit();
+	shadow_hooks_remove(net_hooks);
+	shadow_filter_exit();
 	pr_info("unloaded\n");
 }
 

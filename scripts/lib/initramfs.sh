@@ -80,6 +80,8 @@ build_base()
 	for applet in "${KMOD_LINKS[@]}"; do
 		ln -s ../bin/kmod "$root/usr/sbin/$applet"
 	done
+	# The kernel's request_module() runs /sbin/modprobe.
+	ln -s ../usr/bin/kmod "$root/sbin/modprobe"
 	echo 'root:x:0:0:root:/root:/bin/bash' >"$root/etc/passwd"
 	echo 'root:x:0:' >"$root/etc/group"
 	copy_modules "$root" "$abi"

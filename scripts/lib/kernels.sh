@@ -41,3 +41,17 @@ kernel_root() { echo "$SHADOW_CACHE/kernels/$1"; }
 kernel_kdir() { echo "$(kernel_root "$1")/usr/src/linux-headers-$1"; }
 kernel_image() { echo "$(kernel_root "$1")/boot/vmlinuz-$1"; }
 kernel_moddir() { echo "$(kernel_root "$1")/lib/modules/$1"; }
+
+# kernel_name NAME|ABI: the short name (6.1, 6.12) of a pinned kernel.
+kernel_name()
+{
+	local want=$1 name abi ver kb
+
+	while read -r name abi ver kb; do
+		if [[ $want == "$name" || $want == "$abi" ]]; then
+			echo "$name"
+			return 0
+		fi
+	done < <(kernel_list)
+	return 1
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernels the shadow supports (Debian 12's 6.1 and
+ * 6.12), wrapped here so that no other file carries a version test.
+ */
+
+#ifndef _SHADOW_COMPAT_H
+#define _SHADOW_COMPAT_H
+
+#include <linux/ftrace.h>
+
+/* 6.12 renamed the helper that redirects a traced call (livepatch uses it). */
+#ifdef ftrace_regs_set_instruction_pointer
+#define shadow_ftrace_set_ip(fregs, ip) ftrace_regs_set_instruction_pointer(fregs, ip)
+#else
+#define shadow_ftrace_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
+#endif
+
+#endif /* _SHADOW_COMPAT_H */

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/shadow/: what the shadow sees, for tests and for a
+ * person debugging it. "drivers" lists the shadowed driver modules; "taps"
+ * lists every driver->kernel tap with its state and call count. The control
+ * interface proper is generic netlink (a later part); this is read-only.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "filter.h"
+#include "hook.h"
+#include "shadow.h"
+
+static struct dentry *dir;
+
+static int drivers_show(struct seq_file *m, void *v)
+{
+	shadow_filter_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(drivers);
+
+static int taps_show(struct seq_file *m, void *v)
+{
+	shadow_core_show_taps(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(taps);
+
+void shadow_debugfs_init(void)
+{
+	/* debugfs is for people; its failures are not the module's. */
+	dir = debugfs_create_dir("shadow", NULL);
+	debugfs_create_file("drivers", 0444, dir, NULL, &drivers_fops);
+	debugfs_create_file("taps", 0444, dir, NULL, &taps_fops);
+}
+
+void shadow_debugfs_exit(void)
+{
+	debugfs_remove_recursive(dir);
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The set of shadowed driver modules. A driver is named by module name in
+ * the "drivers" parameter; it joins the set when it is loaded (module
+ * notifier) or, if it was loaded before the shadow, when one of its network
+ * interfaces is found at init. It leaves when it is unloaded. The set is
+ * read by the ftrace handler of every driver->kernel tap, in any context,
+ * so it is an RCU list; it never holds a module reference, because a swap
+ * must be able to unload the driver.
+ *
+ * Calls from library modules that allocate on a driver's behalf (8390 for
+ * ne2k-pci) are caught by naming the library too.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/net_namespace.h>
+
+#include "filter.h"
+
+struct shadowed_module {
+	struct list_head node;
+	struct module *mod;
+	struct rcu_head rcu;
+};
+
+static LIST_HEAD(shadowed);		/* RCU readers; writers hold lock */
+static DEFINE_MUTEX(shadowed_lock);
+static char *wanted;			/* comma-separated, '-' as '_' */
+
+/* Module names use '_' where the file name has '-' (ne2k-pci). */
+static bool name_wanted(const char *name)
+{
+	const char *p = wanted;
+	size_t len = strlen(name);
+
+	while (p && *p) {
+		const char *end = strchrnul(p, ',');
+
+		if (end - p == len && !strncmp(p, name, len))
+			return true;
+		p = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+static struct shadowed_module *find_locked(struct module *mod)
+{
+	struct shadowed_module *s;
+
+	lockdep_assert_held(&shadowed_lock);
+	list_for_each_entry(s, &shadowed, node)
+		if (s->mod == mod)
+			return s;
+	return NULL;
+}
+
+static int add(struct module *mod)
+{
+	struct shadowed_module *s;
+
+	mutex_lock(&shadowed_lock);
+	if (find_locked(mod)) {
+		mutex_unlock(&shadowed_lock);
+		return 0;
+	}
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s) {
+		mutex_unlock(&shadowed_lock);
+		return -ENOMEM;
+	}
+	s->mod = mod;
+	list_add_tail_rcu(&s->node, &shadowed);
+	mutex_unlock(&shadowed_lock);
+	pr_info("shadowing driver module %s\n", mod->name);
+	return 0;
+}
+
+static void del(struct module *mod)
+{
+	struct shadowed_module *s;
+
+	mutex_lock(&shadowed_lock);
+	s = find_locked(mod);
+	if (s)
+		list_del_rcu(&s->node);
+	mutex_unlock(&shadowed_lock);
+	if (!s)
+		return;
+	pr_info("driver module %s unloaded\n", mod->name);
+	kfree_rcu(s, rcu);
+}
+
+static int module_event(struct notifier_block *nb, unsigned long state, void *data)
+{
+	struct module *mod = data;
+
+	if (!name_wanted(mod->name))
+		return NOTIFY_DONE;
+	if (state == MODULE_STATE_COMING && add(mod))
+		pr_err("out of memory: %s is not shadowed\n", mod->name);
+	else if (state == MODULE_STATE_GOING)
+		del(mod);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block module_nb = {
+	.notifier_call = module_event,
+};
+
+/* Drivers loaded before us: find them through their interfaces. */
+static int scan_loaded(void)
+{
+	struct module *found[16];
+	struct net_device *dev;
+	int n = 0, i, err = 0;
+
+	rtnl_lock();
+	for_each_netdev(&init_net, dev) {
+		struct device *parent = dev->dev.parent;
+		struct module *mod;
+
+		if (!parent || !parent->driver || !parent->driver->owner)
+			continue;
+		mod = parent->driver->owner;
+		if (name_wanted(mod->name) && n < ARRAY_SIZE(found) &&
+		    try_module_get(mod))
+			found[n++] = mod;
+	}
+	rtnl_unlock();
+	for (i = 0; i < n; i++) {
+		if (!err)
+			err = add(found[i]);
+		module_put(found[i]);
+	}
+	return err;
+}
+
+int shadow_filter_init(const char *names)
+{
+	char *p;
+	int err;
+
+	wanted = kstrdup(names, GFP_KERNEL);
+	if (!wanted)
+		return -ENOMEM;
+	for (p = wanted; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	err = register_module_notifier(&module_nb);
+	if (err)
+		goto err_free;
+	err = scan_loaded();
+	if (err)
+		goto err_notifier;
+	return 0;
+
+err_notifier:
+	shadow_filter_exit();	/* unregisters the notifier, frees the rest */
+	return err;
+err_free:
+	kfree(wanted);
+	wanted = NULL;
+	return err;
+}
+
+/* Only once no tap can run any more: after the hooks are gone. */
+void shadow_filter_exit(void)
+{
+	struct shadowed_module *s, *tmp;
+
+	unregister_module_notifier(&module_nb);
+	mutex_lock(&shadowed_lock);
+	list_for_each_entry_safe(s, tmp, &shadowed, node) {
+		list_del_rcu(&s->node);
+		kfree_rcu(s, rcu);
+	}
+	mutex_unlock(&shadowed_lock);
+	kfree(wanted);
+	wanted = NULL;
+}
+
+/* Called from ftrace handlers: any context, preemption disabled. */
+bool shadow_filter_match(unsigned long caller)
+{
+	struct shadowed_module *s;
+	bool match = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(s, &shadowed, node) {
+		if (within_module(caller, s->mod)) {
+			match = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return match;
+}
+
+void shadow_filter_show(struct seq_file *m)
+{
+	struct shadowed_module *s;
+
+	seq_printf(m, "wanted %s\n", wanted);
+	mutex_lock(&shadowed_lock);
+	list_for_each_entry(s, &shadowed, node)
+		seq_printf(m, "shadowed %s\n", s->mod->name);
+	mutex_unlock(&shadowed_lock);
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Driver->kernel taps, the way livepatch redirects functions: one ftrace_ops
+ * per exported function, filtered by name, with IPMODIFY. The handler sends
+ * the call to the generated wrapper when it comes from a shadowed driver
+ * module (filter.c); the wrapper calls the real function, and that call,
+ * coming from this module, is let through. The generated wrappers never end
+ * in a tail call (tap_done() in tap.h, -fno-optimize-sibling-calls), else
+ * the driver's return address would stay on the stack and the call would be
+ * redirected again forever (TESTBED.md).
+ *
+ * A function the running kernel cannot trace (not in
+ * available_filter_functions) is reported at load and left unhooked, never
+ * silently dropped: debugfs shows each hook's state.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ftrace.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "compat.h"
+#include "filter.h"
+#include "hook.h"
+
+struct shadow_hook {
+	struct ftrace_ops ops;
+	const struct tap_hook *tap;
+	int err;		/* why it is not installed, or 0 */
+	bool live;
+};
+
+struct shadow_hooks {
+	const struct tap_class *cls;
+	unsigned int installed;
+	struct shadow_hook hook[];
+};
+
+static void notrace handler(unsigned long ip, unsigned long parent_ip,
+			    struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct shadow_hook *h = container_of(op, struct shadow_hook, ops);
+
+	/* Our wrapper calling through to the real function. */
+	if (within_module(parent_ip, THIS_MODULE))
+		return;
+	if (!shadow_filter_match(parent_ip))
+		return;
+	shadow_ftrace_set_ip(fregs, h->tap->wrapper);
+}
+
+static int install(struct shadow_hook *h)
+{
+	const char *sym = h->tap->symbol;
+	int err;
+
+	h->ops.func = handler;
+	h->ops.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION |
+#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+		       FTRACE_OPS_FL_SAVE_REGS |
+#endif
+		       FTRACE_OPS_FL_PERMANENT;
+	err = ftrace_set_filter(&h->ops, (unsigned char *)sym, strlen(sym), 0);
+	if (err)
+		return err;
+	err = register_ftrace_function(&h->ops);
+	if (err) {
+		ftrace_free_filter(&h->ops);
+		return err;
+	}
+	h->live = true;
+	return 0;
+}
+
+static void uninstall(struct shadow_hook *h)
+{
+	int err;
+
+	if (!h->live)
+		return;
+	err = unregister_ftrace_function(&h->ops);
+	if (err)
+		pr_err("cannot unhook %s: %d\n", h->tap->symbol, err);
+	ftrace_free_filter(&h->ops);
+	h->live = false;
+}
+
+/**
+ * shadow_hooks_install() - redirect every driver->kernel tap of a class
+ * @cls: the generated class
+ *
+ * Return: the installed set, or an ERR_PTR when none could be installed.
+ * Functions the kernel cannot trace are reported and left out.
+ */
+struct shadow_hooks *shadow_hooks_install(const struct tap_class *cls)
+{
+	struct shadow_hooks *hooks;
+	unsigned int i;
+
+	hooks = kzalloc(struct_size(hooks, hook, cls->nhooks), GFP_KERNEL);
+	if (!hooks)
+		return ERR_PTR(-ENOMEM);
+	hooks->cls = cls;
+	for (i = 0; i < cls->nhooks; i++) {
+		struct shadow_hook *h = &hooks->hook[i];
+
+		h->tap = &cls->hooks[i];
+		h->err = install(h);
+		if (h->err)
+			pr_warn("%s: cannot hook %s (%d); its calls go unseen\n",
+				cls->name, h->tap->symbol, h->err);
+		else
+			hooks->installed++;
+	}
+	if (cls->nhooks && !hooks->installed) {
+		kfree(hooks);
+		return ERR_PTR(-ENOENT);
+	}
+	pr_info("%s: %u of %u driver->kernel taps hooked on %s\n", cls->name,
+		hooks->installed, cls->nhooks, cls->kernel);
+	return hooks;
+}
+
+void shadow_hooks_remove(struct shadow_hooks *hooks)
+{
+	unsigned int i;
+
+	if (IS_ERR_OR_NULL(hooks))
+		return;
+	for (i = hooks->cls->nhooks; i > 0; i--)
+		uninstall(&hooks->hook[i - 1]);
+	kfree(hooks);
+}
+
+void shadow_hooks_show(struct seq_file *m, const struct shadow_hooks *hooks)
+{
+	const struct tap_class *cls = hooks->cls;
+	unsigned int i;
+
+	for (i = 0; i < cls->nhooks; i++) {
+		const struct shadow_hook *h = &hooks->hook[i];
+
+		seq_printf(m, "%s %s %s calls %ld\n", cls->name, h->tap->symbol,
+			   h->live ? "hooked" : "unhooked",
+			   atomic_long_read(&cls->calls[h->tap->id]));
+	}
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Driver->kernel taps: redirect calls a shadowed driver makes to exported
+ * kernel functions into the generated wrappers, with ftrace.
+ */
+
+#ifndef _SHADOW_HOOK_H
+#define _SHADOW_HOOK_H
+
+#include <linux/seq_file.h>
+
+#include "tap.h"
+
+struct shadow_hooks;
+
+struct shadow_hooks *shadow_hooks_install(const struct tap_class *cls);
+void shadow_hooks_remove(struct shadow_hooks *hooks);
+void shadow_hooks_show(struct seq_file *m, const struct shadow_hooks *hooks);
+
+#endif /* _SHADOW_HOOK_H */
