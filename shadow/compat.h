@@ -8,6 +8,7 @@
 #define _SHADOW_COMPAT_H
 
 #include <linux/ftrace.h>
+#include <net/genetlink.h>
 
 /* 6.12 renamed the helper that redirects a traced call (livepatch uses it). */
 #ifdef ftrace_regs_set_instruction_pointer
@@ -15,5 +16,18 @@
 #else
 #define shadow_ftrace_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
 #endif
+
+/*
+ * 6.2 moved a dump's parsed attributes into an embedded genl_info; Kbuild
+ * probes the headers for it (SHADOW_HAVE_GENL_INFO_DUMP).
+ */
+static inline struct nlattr **shadow_dump_attrs(struct netlink_callback *cb)
+{
+#ifdef SHADOW_HAVE_GENL_INFO_DUMP
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
 
 #endif /* _SHADOW_COMPAT_H */

@@ -203,6 +203,23 @@ bool shadow_filter_match(unsigned long caller)
 	return match;
 }
 
+/* Whether a driver module is shadowed; any context. */
+bool shadow_filter_module(const struct module *mod)
+{
+	struct shadowed_module *s;
+	bool found = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(s, &shadowed, node) {
+		if (s->mod == mod) {
+			found = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
 void shadow_filter_show(struct seq_file *m)
 {
 	struct shadowed_module *s;

@@ -12,7 +12,10 @@
 
 int shadow_filter_init(const char *names);
 void shadow_filter_exit(void);
+struct module;
+
 bool shadow_filter_match(unsigned long caller);
+bool shadow_filter_module(const struct module *mod);
 void shadow_filter_show(struct seq_file *m);
 
 #endif /* _SHADOW_FILTER_H */

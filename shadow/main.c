@@ -8,7 +8,9 @@
  * file of its own:
  *   filter.c	which driver modules are shadowed
  *   hook.c	driver->kernel taps (ftrace redirection of exported calls)
- *   net_*.c	the net class
+ *   log.c	the replay log; objects.c the object tracker
+ *   net_*.c	the net class: shadowed interfaces, tap handlers, lookups
+ *   netlink.c	the "shadow" generic netlink family
  *   debugfs.c	read-only view for tests and people
  */
 
@@ -20,6 +22,8 @@
 #include "filter.h"
 #include "hook.h"
 #include "net.h"
+#include "netlink.h"
+#include "objects.h"
 #include "shadow.h"
 
 /*
@@ -45,15 +49,26 @@ static int __init shadow_init(void)
 	err = shadow_filter_init(drivers);
 	if (err)
 		return err;
+	err = shadow_net_init();
+	if (err)
+		goto err_filter;
+	err = shadow_nl_init();
+	if (err)
+		goto err_net;
+	/* ORDER: hooks last, once everything their handlers use is up. */
 	net_hooks = shadow_hooks_install(&tap_net_class);
 	if (IS_ERR(net_hooks)) {
 		err = PTR_ERR(net_hooks);
-		goto err_filter;
+		goto err_nl;
 	}
 	shadow_debugfs_init();
 	pr_info("version %s loaded\n", SHADOW_VERSION);
 	return 0;
 
+err_nl:
+	shadow_nl_exit();
+err_net:
+	shadow_net_exit();
 err_filter:
 	shadow_filter_exit();
 	return err;
@@ -63,6 +78,10 @@ static void __exit shadow_exit(void)
 {
 	shadow_debugfs_exit();
 	shadow_hooks_remove(net_hooks);
+	shadow_nl_exit();
+	/* ORDER: interfaces go back to their drivers after the last request. */
+	shadow_net_exit();
+	shadow_obj_exit();
 	shadow_filter_exit();
 	pr_info("unloaded\n");
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The net class of the shadow.
+ * The net class of the shadow: shadowed interfaces, their logs, and the
+ * handlers of the taps the class spec marks "hook".
  */
 
 #ifndef _SHADOW_NET_H
@@ -9,18 +10,38 @@
 #include <linux/netdevice.h>
 #include <linux/ethtool.h>
 
+#include "log.h"
 #include "net_taps.h"
 
-/*
- * A shadowed device's tables: copies whose tapped entries are wrappers,
- * filled at attach time, so they cannot be const like the driver's own.
- */
+/* A shadowed device's tables: copies whose tapped entries are wrappers. */
 struct shadow_net_ops {
 	struct net_device_ops ndo;
 	struct ethtool_ops eto;
 	const struct net_device_ops *orig_ndo;
 	const struct ethtool_ops *orig_eto;
 };
+
+/* One shadowed interface. */
+struct shadow_net_dev {
+	struct shadow_net_ops ops;	/* first: found from dev->netdev_ops */
+	struct list_head node;		/* in the registry; RTNL */
+	struct net_device *ndev;
+	struct shadow_log log;
+	bool early;			/* attached before registration */
+	u32 priv_size;			/* private area allocated, 0: unknown */
+};
+
+int shadow_net_init(void);
+void shadow_net_exit(void);
+
+struct shadow_net_dev *shadow_net_attach(struct net_device *ndev, bool early);
+void shadow_net_detach(struct shadow_net_dev *sd);
+struct shadow_net_dev *shadow_net_find(const struct net_device *ndev);
+struct shadow_net_dev *shadow_net_nth(unsigned int pos);
+void shadow_net_log(struct net_device *ndev, u32 key, enum tap_mode mode,
+		    const void *data, size_t len);
+void shadow_net_lock(void);
+void shadow_net_unlock(void);
 
 int shadow_net_snapshot_add(const void *live, void *orig);
 void shadow_net_snapshot_del(const void *live);

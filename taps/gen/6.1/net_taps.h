@@ -145,4 +145,99 @@ void tap_net_fill_virtio_driver(
 	struct virtio_driver *copy, const struct virtio_driver *orig);
 const struct virtio_driver *tap_net_orig_virtio_driver(const void *obj);
 
+int shadow_net_net_device_ops_ndo_open(struct net_device *dev);
+
+int shadow_net_net_device_ops_ndo_stop(struct net_device *dev);
+
+void shadow_net_net_device_ops_ndo_change_rx_flags(struct net_device *dev,
+						   int flags);
+
+void shadow_net_net_device_ops_ndo_set_rx_mode(struct net_device *dev);
+
+int shadow_net_net_device_ops_ndo_set_mac_address(struct net_device *dev,
+						  void *addr);
+
+int shadow_net_net_device_ops_ndo_change_mtu(struct net_device *dev,
+					     int new_mtu);
+
+int shadow_net_net_device_ops_ndo_vlan_rx_add_vid(struct net_device *dev,
+						  __be16 proto, u16 vid);
+
+int shadow_net_net_device_ops_ndo_vlan_rx_kill_vid(struct net_device *dev,
+						   __be16 proto, u16 vid);
+
+int shadow_net_net_device_ops_ndo_set_features(struct net_device *dev,
+					       netdev_features_t features);
+
+int shadow_net_ethtool_ops_set_wol(struct net_device *arg0,
+				   struct ethtool_wolinfo *arg1);
+
+void shadow_net_ethtool_ops_set_msglevel(struct net_device *arg0, u32 arg1);
+
+int shadow_net_ethtool_ops_set_coalesce(struct net_device *arg0,
+					struct ethtool_coalesce *arg1,
+					struct kernel_ethtool_coalesce *arg2,
+					struct netlink_ext_ack *arg3);
+
+int shadow_net_ethtool_ops_set_ringparam(struct net_device *arg0,
+					 struct ethtool_ringparam *arg1,
+					 struct kernel_ethtool_ringparam *arg2,
+					 struct netlink_ext_ack *arg3);
+
+int shadow_net_ethtool_ops_set_pauseparam(struct net_device *arg0,
+					  struct ethtool_pauseparam *arg1);
+
+int shadow_net_ethtool_ops_set_priv_flags(struct net_device *arg0, u32 arg1);
+
+int shadow_net_ethtool_ops_set_channels(struct net_device *arg0,
+					struct ethtool_channels *arg1);
+
+struct net_device *shadow_net_alloc_netdev_mqs(int sizeof_priv,
+					       const char *name,
+					       unsigned char name_assign_type,
+					       void (*setup)(struct net_device *),
+					       unsigned int txqs,
+					       unsigned int rxqs);
+
+struct net_device *shadow_net_alloc_etherdev_mqs(int sizeof_priv,
+						 unsigned int txqs,
+						 unsigned int rxqs);
+
+struct net_device *shadow_net_devm_alloc_etherdev_mqs(struct device *dev,
+						      int sizeof_priv,
+						      unsigned int txqs,
+						      unsigned int rxqs);
+
+int shadow_net_register_netdev(struct net_device *dev);
+
+int shadow_net_register_netdevice(struct net_device *dev);
+
+void shadow_net_unregister_netdev(struct net_device *dev);
+
+void shadow_net_unregister_netdevice_queue(struct net_device *dev,
+					   struct list_head *head);
+
+void shadow_net_free_netdev(struct net_device *dev);
+
+int shadow_net_request_threaded_irq(unsigned int irq, irq_handler_t handler,
+				    irq_handler_t thread_fn,
+				    unsigned long flags, const char *name,
+				    void *dev);
+
+const void *shadow_net_free_irq(unsigned int arg0, void *arg1);
+
+void shadow_net_netif_napi_add_weight(struct net_device *dev,
+				      struct napi_struct *napi,
+				      int (*poll)(struct napi_struct *, int),
+				      int weight);
+
+void shadow_net___netif_napi_del(struct napi_struct *napi);
+
+void *shadow_net_dma_alloc_attrs(struct device *dev, size_t size,
+				 dma_addr_t *dma_handle, gfp_t flag,
+				 unsigned long attrs);
+
+void shadow_net_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr,
+			       dma_addr_t dma_handle, unsigned long attrs);
+
 #endif /* _TAPS_NET_TAPS_H */

@@ -31,7 +31,7 @@ static int tap_net_net_device_ops_ndo_open(struct net_device *dev)
 {
 	int ret;
 
-	ret = tap_net_orig_net_device_ops(dev)->ndo_open(dev);
+	ret = shadow_net_net_device_ops_ndo_open(dev);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_OPEN);
 	return ret;
 }
@@ -40,7 +40,7 @@ static int tap_net_net_device_ops_ndo_stop(struct net_device *dev)
 {
 	int ret;
 
-	ret = tap_net_orig_net_device_ops(dev)->ndo_stop(dev);
+	ret = shadow_net_net_device_ops_ndo_stop(dev);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_STOP);
 	return ret;
 }
@@ -48,13 +48,13 @@ static int tap_net_net_device_ops_ndo_stop(struct net_device *dev)
 static void tap_net_net_device_ops_ndo_change_rx_flags(struct net_device *dev,
 						       int flags)
 {
-	tap_net_orig_net_device_ops(dev)->ndo_change_rx_flags(dev, flags);
+	shadow_net_net_device_ops_ndo_change_rx_flags(dev, flags);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_CHANGE_RX_FLAGS);
 }
 
 static void tap_net_net_device_ops_ndo_set_rx_mode(struct net_device *dev)
 {
-	tap_net_orig_net_device_ops(dev)->ndo_set_rx_mode(dev);
+	shadow_net_net_device_ops_ndo_set_rx_mode(dev);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_SET_RX_MODE);
 }
 
@@ -63,7 +63,7 @@ static int tap_net_net_device_ops_ndo_set_mac_address(struct net_device *dev,
 {
 	int ret;
 
-	ret = tap_net_orig_net_device_ops(dev)->ndo_set_mac_address(dev, addr);
+	ret = shadow_net_net_device_ops_ndo_set_mac_address(dev, addr);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_SET_MAC_ADDRESS);
 	return ret;
 }
@@ -83,7 +83,7 @@ static int tap_net_net_device_ops_ndo_change_mtu(struct net_device *dev,
 {
 	int ret;
 
-	ret = tap_net_orig_net_device_ops(dev)->ndo_change_mtu(dev, new_mtu);
+	ret = shadow_net_net_device_ops_ndo_change_mtu(dev, new_mtu);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_CHANGE_MTU);
 	return ret;
 }
@@ -100,8 +100,7 @@ static int tap_net_net_device_ops_ndo_vlan_rx_add_vid(struct net_device *dev,
 {
 	int ret;
 
-	ret = tap_net_orig_net_device_ops(dev)->ndo_vlan_rx_add_vid(dev, proto,
-								    vid);
+	ret = shadow_net_net_device_ops_ndo_vlan_rx_add_vid(dev, proto, vid);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_VLAN_RX_ADD_VID);
 	return ret;
 }
@@ -111,8 +110,7 @@ static int tap_net_net_device_ops_ndo_vlan_rx_kill_vid(struct net_device *dev,
 {
 	int ret;
 
-	ret = tap_net_orig_net_device_ops(dev)->ndo_vlan_rx_kill_vid(dev, proto,
-								     vid);
+	ret = shadow_net_net_device_ops_ndo_vlan_rx_kill_vid(dev, proto, vid);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_VLAN_RX_KILL_VID);
 	return ret;
 }
@@ -122,8 +120,7 @@ static int tap_net_net_device_ops_ndo_set_features(struct net_device *dev,
 {
 	int ret;
 
-	ret = tap_net_orig_net_device_ops(dev)->ndo_set_features(dev,
-								 features);
+	ret = shadow_net_net_device_ops_ndo_set_features(dev, features);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_SET_FEATURES);
 	return ret;
 }
@@ -214,7 +211,7 @@ static int tap_net_ethtool_ops_set_wol(struct net_device *arg0,
 {
 	int ret;
 
-	ret = tap_net_orig_ethtool_ops(arg0)->set_wol(arg0, arg1);
+	ret = shadow_net_ethtool_ops_set_wol(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_WOL);
 	return ret;
 }
@@ -222,7 +219,7 @@ static int tap_net_ethtool_ops_set_wol(struct net_device *arg0,
 static void tap_net_ethtool_ops_set_msglevel(struct net_device *arg0,
 					     u32 arg1)
 {
-	tap_net_orig_ethtool_ops(arg0)->set_msglevel(arg0, arg1);
+	shadow_net_ethtool_ops_set_msglevel(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_MSGLEVEL);
 }
 
@@ -242,8 +239,7 @@ static int tap_net_ethtool_ops_set_coalesce(struct net_device *arg0,
 {
 	int ret;
 
-	ret = tap_net_orig_ethtool_ops(arg0)->set_coalesce(arg0, arg1, arg2,
-							   arg3);
+	ret = shadow_net_ethtool_ops_set_coalesce(arg0, arg1, arg2, arg3);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_COALESCE);
 	return ret;
 }
@@ -255,8 +251,7 @@ static int tap_net_ethtool_ops_set_ringparam(struct net_device *arg0,
 {
 	int ret;
 
-	ret = tap_net_orig_ethtool_ops(arg0)->set_ringparam(arg0, arg1, arg2,
-							    arg3);
+	ret = shadow_net_ethtool_ops_set_ringparam(arg0, arg1, arg2, arg3);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_RINGPARAM);
 	return ret;
 }
@@ -266,7 +261,7 @@ static int tap_net_ethtool_ops_set_pauseparam(struct net_device *arg0,
 {
 	int ret;
 
-	ret = tap_net_orig_ethtool_ops(arg0)->set_pauseparam(arg0, arg1);
+	ret = shadow_net_ethtool_ops_set_pauseparam(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_PAUSEPARAM);
 	return ret;
 }
@@ -294,7 +289,7 @@ static int tap_net_ethtool_ops_set_priv_flags(struct net_device *arg0,
 {
 	int ret;
 
-	ret = tap_net_orig_ethtool_ops(arg0)->set_priv_flags(arg0, arg1);
+	ret = shadow_net_ethtool_ops_set_priv_flags(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_PRIV_FLAGS);
 	return ret;
 }
@@ -325,7 +320,7 @@ static int tap_net_ethtool_ops_set_channels(struct net_device *arg0,
 {
 	int ret;
 
-	ret = tap_net_orig_ethtool_ops(arg0)->set_channels(arg0, arg1);
+	ret = shadow_net_ethtool_ops_set_channels(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_CHANNELS);
 	return ret;
 }
@@ -471,8 +466,8 @@ static struct net_device *tap_net_alloc_netdev_mqs(int sizeof_priv,
 {
 	struct net_device *ret;
 
-	ret = alloc_netdev_mqs(sizeof_priv, name, name_assign_type, setup, txqs,
-			       rxqs);
+	ret = shadow_net_alloc_netdev_mqs(sizeof_priv, name, name_assign_type,
+					  setup, txqs, rxqs);
 	tap_done(&tap_net_class, TAP_NET_ALLOC_NETDEV_MQS);
 	return ret;
 }
@@ -483,7 +478,7 @@ static struct net_device *tap_net_alloc_etherdev_mqs(int sizeof_priv,
 {
 	struct net_device *ret;
 
-	ret = alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
+	ret = shadow_net_alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
 	tap_done(&tap_net_class, TAP_NET_ALLOC_ETHERDEV_MQS);
 	return ret;
 }
@@ -495,7 +490,7 @@ static struct net_device *tap_net_devm_alloc_etherdev_mqs(struct device *dev,
 {
 	struct net_device *ret;
 
-	ret = devm_alloc_etherdev_mqs(dev, sizeof_priv, txqs, rxqs);
+	ret = shadow_net_devm_alloc_etherdev_mqs(dev, sizeof_priv, txqs, rxqs);
 	tap_done(&tap_net_class, TAP_NET_DEVM_ALLOC_ETHERDEV_MQS);
 	return ret;
 }
@@ -504,7 +499,7 @@ static int tap_net_register_netdev(struct net_device *dev)
 {
 	int ret;
 
-	ret = register_netdev(dev);
+	ret = shadow_net_register_netdev(dev);
 	tap_done(&tap_net_class, TAP_NET_REGISTER_NETDEV);
 	return ret;
 }
@@ -513,27 +508,27 @@ static int tap_net_register_netdevice(struct net_device *dev)
 {
 	int ret;
 
-	ret = register_netdevice(dev);
+	ret = shadow_net_register_netdevice(dev);
 	tap_done(&tap_net_class, TAP_NET_REGISTER_NETDEVICE);
 	return ret;
 }
 
 static void tap_net_unregister_netdev(struct net_device *dev)
 {
-	unregister_netdev(dev);
+	shadow_net_unregister_netdev(dev);
 	tap_done(&tap_net_class, TAP_NET_UNREGISTER_NETDEV);
 }
 
 static void tap_net_unregister_netdevice_queue(struct net_device *dev,
 					       struct list_head *head)
 {
-	unregister_netdevice_queue(dev, head);
+	shadow_net_unregister_netdevice_queue(dev, head);
 	tap_done(&tap_net_class, TAP_NET_UNREGISTER_NETDEVICE_QUEUE);
 }
 
 static void tap_net_free_netdev(struct net_device *dev)
 {
-	free_netdev(dev);
+	shadow_net_free_netdev(dev);
 	tap_done(&tap_net_class, TAP_NET_FREE_NETDEV);
 }
 
@@ -544,7 +539,8 @@ static int tap_net_request_threaded_irq(unsigned int irq, irq_handler_t handler,
 {
 	int ret;
 
-	ret = request_threaded_irq(irq, handler, thread_fn, flags, name, dev);
+	ret = shadow_net_request_threaded_irq(irq, handler, thread_fn, flags,
+					      name, dev);
 	tap_done(&tap_net_class, TAP_NET_REQUEST_THREADED_IRQ);
 	return ret;
 }
@@ -553,7 +549,7 @@ static const void *tap_net_free_irq(unsigned int arg0, void *arg1)
 {
 	const void *ret;
 
-	ret = free_irq(arg0, arg1);
+	ret = shadow_net_free_irq(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_FREE_IRQ);
 	return ret;
 }
@@ -583,13 +579,13 @@ static void tap_net_netif_napi_add_weight(struct net_device *dev,
 					  int (*poll)(struct napi_struct *, int),
 					  int weight)
 {
-	netif_napi_add_weight(dev, napi, poll, weight);
+	shadow_net_netif_napi_add_weight(dev, napi, poll, weight);
 	tap_done(&tap_net_class, TAP_NET_NETIF_NAPI_ADD_WEIGHT);
 }
 
 static void tap_net___netif_napi_del(struct napi_struct *napi)
 {
-	__netif_napi_del(napi);
+	shadow_net___netif_napi_del(napi);
 	tap_done(&tap_net_class, TAP_NET___NETIF_NAPI_DEL);
 }
 
@@ -599,7 +595,7 @@ static void *tap_net_dma_alloc_attrs(struct device *dev, size_t size,
 {
 	void *ret;
 
-	ret = dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
+	ret = shadow_net_dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
 	tap_done(&tap_net_class, TAP_NET_DMA_ALLOC_ATTRS);
 	return ret;
 }
@@ -608,7 +604,7 @@ static void tap_net_dma_free_attrs(struct device *dev, size_t size,
 				   void *cpu_addr, dma_addr_t dma_handle,
 				   unsigned long attrs)
 {
-	dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
+	shadow_net_dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
 	tap_done(&tap_net_class, TAP_NET_DMA_FREE_ATTRS);
 }
 
@@ -995,6 +991,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "up",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_ON,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_NET_DEVICE_OPS_NDO_STOP] = {
 		.name = "ndo_stop",
@@ -1002,6 +999,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "up",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_OFF,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_NET_DEVICE_OPS_NDO_CHANGE_RX_FLAGS] = {
 		.name = "ndo_change_rx_flags",
@@ -1009,6 +1007,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "rx_flags",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_NET_DEVICE_OPS_NDO_SET_RX_MODE] = {
 		.name = "ndo_set_rx_mode",
@@ -1016,6 +1015,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "rx_mode",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_NET_DEVICE_OPS_NDO_SET_MAC_ADDRESS] = {
 		.name = "ndo_set_mac_address",
@@ -1023,6 +1023,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "mac",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_NET_DEVICE_OPS_NDO_ETH_IOCTL] = {
 		.name = "ndo_eth_ioctl",
@@ -1037,6 +1038,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "mtu",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_NET_DEVICE_OPS_NDO_TX_TIMEOUT] = {
 		.name = "ndo_tx_timeout",
@@ -1050,6 +1052,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "vlan",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_SET_ADD,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_NET_DEVICE_OPS_NDO_VLAN_RX_KILL_VID] = {
 		.name = "ndo_vlan_rx_kill_vid",
@@ -1057,6 +1060,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "vlan",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_SET_DEL,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_NET_DEVICE_OPS_NDO_SET_FEATURES] = {
 		.name = "ndo_set_features",
@@ -1064,6 +1068,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "features",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_NET_DEVICE_OPS_NDO_SETUP_TC] = {
 		.name = "ndo_setup_tc",
@@ -1092,6 +1097,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "wol",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_ETHTOOL_OPS_SET_MSGLEVEL] = {
 		.name = "set_msglevel",
@@ -1099,6 +1105,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "msglevel",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_ETHTOOL_OPS_NWAY_RESET] = {
 		.name = "nway_reset",
@@ -1112,6 +1119,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "coalesce",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_ETHTOOL_OPS_SET_RINGPARAM] = {
 		.name = "set_ringparam",
@@ -1119,6 +1127,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "ring",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_ETHTOOL_OPS_SET_PAUSEPARAM] = {
 		.name = "set_pauseparam",
@@ -1126,6 +1135,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "pause",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_ETHTOOL_OPS_SELF_TEST] = {
 		.name = "self_test",
@@ -1145,6 +1155,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "priv_flags",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_ETHTOOL_OPS_SET_RXNFC] = {
 		.name = "set_rxnfc",
@@ -1166,6 +1177,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "channels",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_ETHTOOL_OPS_SET_EEE] = {
 		.name = "set_eee",
@@ -1223,70 +1235,70 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "netdev",
 		.kind = TAP_OBJECT_CREATE,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_ALLOC_ETHERDEV_MQS] = {
 		.name = "alloc_etherdev_mqs",
 		.key = "netdev",
 		.kind = TAP_OBJECT_CREATE,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_DEVM_ALLOC_ETHERDEV_MQS] = {
 		.name = "devm_alloc_etherdev_mqs",
 		.key = "netdev",
 		.kind = TAP_OBJECT_CREATE,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_REGISTER_NETDEV] = {
 		.name = "register_netdev",
 		.key = "netdev_registration",
 		.kind = TAP_OBJECT_CREATE,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_REGISTER_NETDEVICE] = {
 		.name = "register_netdevice",
 		.key = "netdev_registration",
 		.kind = TAP_OBJECT_CREATE,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_UNREGISTER_NETDEV] = {
 		.name = "unregister_netdev",
 		.key = "netdev_registration",
 		.kind = TAP_OBJECT_DESTROY,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_UNREGISTER_NETDEVICE_QUEUE] = {
 		.name = "unregister_netdevice_queue",
 		.key = "netdev_registration",
 		.kind = TAP_OBJECT_DESTROY,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_FREE_NETDEV] = {
 		.name = "free_netdev",
 		.key = "netdev",
 		.kind = TAP_OBJECT_DESTROY,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_REQUEST_THREADED_IRQ] = {
 		.name = "request_threaded_irq",
 		.key = "irq",
 		.kind = TAP_OBJECT_CREATE,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_FREE_IRQ] = {
 		.name = "free_irq",
 		.key = "irq",
 		.kind = TAP_OBJECT_DESTROY,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_PCI_ALLOC_IRQ_VECTORS_AFFINITY] = {
 		.name = "pci_alloc_irq_vectors_affinity",
@@ -1307,28 +1319,28 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "napi",
 		.kind = TAP_OBJECT_CREATE,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET___NETIF_NAPI_DEL] = {
 		.name = "__netif_napi_del",
 		.key = "napi",
 		.kind = TAP_OBJECT_DESTROY,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_DMA_ALLOC_ATTRS] = {
 		.name = "dma_alloc_attrs",
 		.key = "dma_coherent",
 		.kind = TAP_OBJECT_CREATE,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_DMA_FREE_ATTRS] = {
 		.name = "dma_free_attrs",
 		.key = "dma_coherent",
 		.kind = TAP_OBJECT_DESTROY,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_DMAM_ALLOC_ATTRS] = {
 		.name = "dmam_alloc_attrs",

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The replay log (see log.h). Entries fold by mode: "last" keeps one entry
+ * per key, the newest value, moved to the end so the log stays in the
+ * order the changes happened; "set" keys keep one entry per member; "on"
+ * and "off" are a "last" of a boolean. Recording happens on the control
+ * path, sometimes under a driver's spinlock (ndo_set_rx_mode), so it never
+ * sleeps.
+ */
+
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "log.h"
+
+struct entry {
+	struct list_head node;
+	u32 key;
+	u64 seq;
+	u16 len;
+	u8 data[];
+};
+
+void shadow_log_init(struct shadow_log *log)
+{
+	spin_lock_init(&log->lock);
+	INIT_LIST_HEAD(&log->entries);
+	log->seq = 0;
+	log->len = 0;
+	log->gen = 0;
+}
+
+static void drop(struct shadow_log *log, struct entry *e)
+{
+	lockdep_assert_held(&log->lock);
+	list_del(&e->node);
+	kfree(e);
+	log->len--;
+}
+
+void shadow_log_clear(struct shadow_log *log)
+{
+	struct entry *e, *tmp;
+
+	spin_lock_bh(&log->lock);
+	list_for_each_entry_safe(e, tmp, &log->entries, node)
+		drop(log, e);
+	log->gen++;
+	spin_unlock_bh(&log->lock);
+}
+
+/* The entry a new record replaces: same key, and same member for sets. */
+static struct entry *find(struct shadow_log *log, u32 key, bool member,
+			  const void *data, size_t len)
+{
+	struct entry *e;
+
+	list_for_each_entry(e, &log->entries, node) {
+		if (e->key != key)
+			continue;
+		if (!member || (e->len == len && !memcmp(e->data, data, len)))
+			return e;
+	}
+	return NULL;
+}
+
+/**
+ * shadow_log_record() - fold one accepted change into the log
+ * @log: the device's log
+ * @key: what changed (class-defined)
+ * @mode: how it folds (enum tap_mode)
+ * @data: the new value, or the set member
+ * @len: its size, at most SHADOW_LOG_DATA_MAX
+ *
+ * Return: 0, -EINVAL for a bad size or mode, -ENOMEM.
+ */
+int shadow_log_record(struct shadow_log *log, u32 key, enum tap_mode mode,
+		      const void *data, size_t len)
+{
+	bool set = mode == TAP_MODE_SET_ADD || mode == TAP_MODE_SET_DEL;
+	struct entry *e, *old;
+
+	if (len > SHADOW_LOG_DATA_MAX || mode == TAP_MODE_NONE)
+		return -EINVAL;
+	e = NULL;
+	if (mode != TAP_MODE_SET_DEL) {
+		e = kmalloc(struct_size(e, data, len), GFP_ATOMIC);
+		if (!e)
+			return -ENOMEM;
+		e->key = key;
+		e->len = len;
+		memcpy(e->data, data, len);
+	}
+
+	spin_lock_bh(&log->lock);
+	old = find(log, key, set, data, len);
+	if (old)
+		drop(log, old);
+	if (e) {
+		e->seq = ++log->seq;
+		list_add_tail(&e->node, &log->entries);
+		log->len++;
+	}
+	log->gen++;
+	spin_unlock_bh(&log->lock);
+	return 0;
+}
+
+/**
+ * shadow_log_item() - copy out the entry at a position, for a dump
+ * @log: the device's log
+ * @pos: 0 for the oldest entry
+ * @item: filled in
+ * @gen: the log's generation when it was read
+ *
+ * Return: 0, or -ENOENT past the end.
+ */
+int shadow_log_item(struct shadow_log *log, unsigned int pos,
+		    struct shadow_log_item *item, unsigned int *gen)
+{
+	struct entry *e;
+	int err = -ENOENT;
+
+	spin_lock_bh(&log->lock);
+	*gen = log->gen;
+	list_for_each_entry(e, &log->entries, node) {
+		if (pos--)
+			continue;
+		item->key = e->key;
+		item->seq = e->seq;
+		item->len = e->len;
+		memcpy(item->data, e->data, e->len);
+		err = 0;
+		break;
+	}
+	spin_unlock_bh(&log->lock);
+	return err;
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Shadowed interfaces. Attaching puts per-device copies of the driver's
+ * net_device_ops and ethtool_ops in front of the driver, with the entries
+ * the class spec taps pointing at the generated wrappers and every other
+ * entry (the data path above all) still the driver's own: passive mode
+ * adds nothing per packet. Detaching puts the driver's tables back.
+ *
+ * A driver's interfaces are attached when it registers them (the
+ * register_netdev tap), or late, on request, for drivers loaded before the
+ * shadow; a late attach seeds the log from the interface's current state.
+ *
+ * Locking: the registry is a list under devs_lock, taken inside RTNL when
+ * both are needed. Swapping dev->netdev_ops is a single pointer store; the
+ * copy it points to is freed only after synchronize_net().
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/mutex.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "net.h"
+#include "netlink.h"
+#include "objects.h"
+#include "uapi/linux/shadow.h"
+
+static LIST_HEAD(devs);
+static DEFINE_MUTEX(devs_lock);
+
+void shadow_net_lock(void)
+{
+	mutex_lock(&devs_lock);
+}
+
+void shadow_net_unlock(void)
+{
+	mutex_unlock(&devs_lock);
+}
+
+struct shadow_net_dev *shadow_net_find(const struct net_device *ndev)
+{
+	struct shadow_net_dev *sd;
+
+	lockdep_assert_held(&devs_lock);
+	list_for_each_entry(sd, &devs, node)
+		if (sd->ndev == ndev)
+			return sd;
+	return NULL;
+}
+
+struct shadow_net_dev *shadow_net_nth(unsigned int pos)
+{
+	struct shadow_net_dev *sd;
+
+	lockdep_assert_held(&devs_lock);
+	list_for_each_entry(sd, &devs, node)
+		if (!pos--)
+			return sd;
+	return NULL;
+}
+
+/* Only called through a table the shadow filled: the device is attached. */
+static struct shadow_net_dev *of(const struct net_device *ndev)
+{
+	return container_of(ndev->netdev_ops, struct shadow_net_dev, ops.ndo);
+}
+
+void shadow_net_log(struct net_device *ndev, u32 key, enum tap_mode mode,
+		    const void *data, size_t len)
+{
+	int err = shadow_log_record(&of(ndev)->log, key, mode, data, len);
+
+	if (err)
+		netdev_err(ndev, "shadow: change %u not logged (%d); a swap would lose it\n",
+			   key, err);
+}
+
+/* A late attach has missed the changes so far: log the state they left. */
+static void seed(struct shadow_net_dev *sd)
+{
+	struct net_device *ndev = sd->ndev;
+	u32 mtu = ndev->mtu, flags = ndev->flags & (IFF_PROMISC | IFF_ALLMULTI);
+	u64 features = ndev->wanted_features;
+	u8 up = !!(ndev->flags & IFF_UP);
+
+	ASSERT_RTNL();
+	shadow_log_record(&sd->log, SHADOW_LOG_MAC, TAP_MODE_LAST, ndev->dev_addr,
+			  ndev->addr_len);
+	shadow_log_record(&sd->log, SHADOW_LOG_MTU, TAP_MODE_LAST, &mtu, sizeof(mtu));
+	shadow_log_record(&sd->log, SHADOW_LOG_FEATURES, TAP_MODE_LAST, &features,
+			  sizeof(features));
+	shadow_log_record(&sd->log, SHADOW_LOG_RX_FLAGS, TAP_MODE_LAST, &flags,
+			  sizeof(flags));
+	shadow_log_record(&sd->log, SHADOW_LOG_UP, TAP_MODE_LAST, &up, sizeof(up));
+}
+
+/**
+ * shadow_net_attach() - start shadowing an interface
+ * @ndev: the interface; its driver module is shadowed
+ * @early: true before the interface is registered, false for a late attach
+ *	   (then RTNL is held)
+ *
+ * Return: the shadowed device, or an ERR_PTR: -EEXIST, -ENOMEM.
+ */
+struct shadow_net_dev *shadow_net_attach(struct net_device *ndev, bool early)
+{
+	struct shadow_net_dev *sd;
+
+	mutex_lock(&devs_lock);
+	if (shadow_net_find(ndev)) {
+		mutex_unlock(&devs_lock);
+		return ERR_PTR(-EEXIST);
+	}
+	sd = kzalloc(sizeof(*sd), GFP_KERNEL);
+	if (!sd) {
+		mutex_unlock(&devs_lock);
+		return ERR_PTR(-ENOMEM);
+	}
+	sd->ndev = ndev;
+	sd->early = early;
+	sd->priv_size = shadow_obj_id(SHADOW_OBJ_NETDEV, ndev);
+	shadow_log_init(&sd->log);
+	sd->ops.orig_ndo = ndev->netdev_ops;
+	tap_net_fill_net_device_ops(&sd->ops.ndo, ndev->netdev_ops);
+	if (ndev->ethtool_ops) {
+		sd->ops.orig_eto = ndev->ethtool_ops;
+		tap_net_fill_ethtool_ops(&sd->ops.eto, ndev->ethtool_ops);
+		WRITE_ONCE(ndev->ethtool_ops, &sd->ops.eto);
+	}
+	WRITE_ONCE(ndev->netdev_ops, &sd->ops.ndo);
+	list_add_tail(&sd->node, &devs);
+	if (!early)
+		seed(sd);
+	mutex_unlock(&devs_lock);
+	netdev_dbg(ndev, "shadow: attached%s\n", early ? "" : " late");
+	shadow_nl_event(sd, SHADOW_STATE_PASSIVE);
+	return sd;
+}
+
+/**
+ * shadow_net_detach() - give the interface back to its driver alone
+ * @sd: the shadowed device
+ *
+ * The caller may sleep; RTNL may be held.
+ */
+void shadow_net_detach(struct shadow_net_dev *sd)
+{
+	struct net_device *ndev = sd->ndev;
+
+	mutex_lock(&devs_lock);
+	WRITE_ONCE(ndev->netdev_ops, sd->ops.orig_ndo);
+	if (sd->ops.orig_eto)
+		WRITE_ONCE(ndev->ethtool_ops, sd->ops.orig_eto);
+	list_del(&sd->node);
+	mutex_unlock(&devs_lock);
+	shadow_nl_event(sd, SHADOW_STATE_DETACHED);
+	/* Lockless callers (the data path, ndo_get_stats64) may hold the copy. */
+	synchronize_net();
+	shadow_log_clear(&sd->log);
+	netdev_dbg(ndev, "shadow: detached\n");
+	kfree(sd);
+}
+
+int shadow_net_init(void)
+{
+	return 0;
+}
+
+/* At unload: every interface goes back to its driver. */
+void shadow_net_exit(void)
+{
+	struct shadow_net_dev *sd;
+
+	rtnl_lock();
+	for (;;) {
+		mutex_lock(&devs_lock);
+		sd = list_first_entry_or_null(&devs, struct shadow_net_dev, node);
+		mutex_unlock(&devs_lock);
+		if (!sd)
+			break;
+		shadow_net_detach(sd);
+	}
+	rtnl_unlock();
+}

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What each tapped call means to the shadow: the handlers of the net-class
+ * taps marked "hook" in taps/net.spec. Each calls through to the driver or
+ * the kernel, then records what was accepted: state changes go to the
+ * device's replay log (only when the driver said yes), objects to the
+ * tracker. The generated wrappers (taps/gen/) call these with the target
+ * kernel's exact prototypes.
+ *
+ * Netdev allocations of shadowed drivers get their private area padded to
+ * at least pad_priv bytes, so that a different driver can later be handed
+ * the same net_device (active mode); the driver itself sees no difference.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-mapping.h>
+#include <linux/etherdevice.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+
+#include "net.h"
+#include "objects.h"
+#include "uapi/linux/shadow.h"
+
+static unsigned int pad_priv = 16384;
+module_param(pad_priv, uint, 0444);
+MODULE_PARM_DESC(pad_priv,
+		 "bytes of private area every shadowed netdev allocation gets at least");
+
+static const struct net_device_ops *orig_ndo(const struct net_device *dev)
+{
+	return tap_net_orig_net_device_ops(dev);
+}
+
+static const struct ethtool_ops *orig_eto(const struct net_device *dev)
+{
+	return tap_net_orig_ethtool_ops(dev);
+}
+
+static void log_u32(struct net_device *dev, u32 key, u32 val)
+{
+	shadow_net_log(dev, key, TAP_MODE_LAST, &val, sizeof(val));
+}
+
+static void log_rx_flags(struct net_device *dev)
+{
+	log_u32(dev, SHADOW_LOG_RX_FLAGS, dev->flags & (IFF_PROMISC | IFF_ALLMULTI));
+}
+
+/* net_device_ops */
+
+int shadow_net_net_device_ops_ndo_open(struct net_device *dev)
+{
+	u8 up = 1;
+	int ret = orig_ndo(dev)->ndo_open(dev);
+
+	if (!ret)
+		shadow_net_log(dev, SHADOW_LOG_UP, TAP_MODE_LAST, &up, sizeof(up));
+	return ret;
+}
+
+int shadow_net_net_device_ops_ndo_stop(struct net_device *dev)
+{
+	u8 up = 0;
+	int ret = orig_ndo(dev)->ndo_stop(dev);
+
+	shadow_net_log(dev, SHADOW_LOG_UP, TAP_MODE_LAST, &up, sizeof(up));
+	return ret;
+}
+
+void shadow_net_net_device_ops_ndo_change_rx_flags(struct net_device *dev, int flags)
+{
+	orig_ndo(dev)->ndo_change_rx_flags(dev, flags);
+	log_rx_flags(dev);
+}
+
+/* Address lists are kernel state, reprogrammed on replay; flags are asked. */
+void shadow_net_net_device_ops_ndo_set_rx_mode(struct net_device *dev)
+{
+	orig_ndo(dev)->ndo_set_rx_mode(dev);
+	log_rx_flags(dev);
+}
+
+int shadow_net_net_device_ops_ndo_set_mac_address(struct net_device *dev, void *addr)
+{
+	int ret = orig_ndo(dev)->ndo_set_mac_address(dev, addr);
+
+	if (!ret)
+		shadow_net_log(dev, SHADOW_LOG_MAC, TAP_MODE_LAST, dev->dev_addr,
+			       dev->addr_len);
+	return ret;
+}
+
+int shadow_net_net_device_ops_ndo_change_mtu(struct net_device *dev, int new_mtu)
+{
+	int ret = orig_ndo(dev)->ndo_change_mtu(dev, new_mtu);
+
+	if (!ret)
+		log_u32(dev, SHADOW_LOG_MTU, new_mtu);
+	return ret;
+}
+
+int shadow_net_net_device_ops_ndo_vlan_rx_add_vid(struct net_device *dev,
+						  __be16 proto, u16 vid)
+{
+	struct shadow_log_vlan v = { .proto = proto, .vid = vid };
+	int ret = orig_ndo(dev)->ndo_vlan_rx_add_vid(dev, proto, vid);
+
+	if (!ret)
+		shadow_net_log(dev, SHADOW_LOG_VLAN, TAP_MODE_SET_ADD, &v, sizeof(v));
+	return ret;
+}
+
+int shadow_net_net_device_ops_ndo_vlan_rx_kill_vid(struct net_device *dev,
+						   __be16 proto, u16 vid)
+{
+	struct shadow_log_vlan v = { .proto = proto, .vid = vid };
+	int ret = orig_ndo(dev)->ndo_vlan_rx_kill_vid(dev, proto, vid);
+
+	if (!ret)
+		shadow_net_log(dev, SHADOW_LOG_VLAN, TAP_MODE_SET_DEL, &v, sizeof(v));
+	return ret;
+}
+
+int shadow_net_net_device_ops_ndo_set_features(struct net_device *dev,
+					       netdev_features_t features)
+{
+	u64 f = features;
+	int ret = orig_ndo(dev)->ndo_set_features(dev, features);
+
+	if (!ret)
+		shadow_net_log(dev, SHADOW_LOG_FEATURES, TAP_MODE_LAST, &f, sizeof(f));
+	return ret;
+}
+
+/* ethtool_ops: the UAPI struct the kernel passed, as accepted */
+
+void shadow_net_ethtool_ops_set_msglevel(struct net_device *dev, u32 level)
+{
+	orig_eto(dev)->set_msglevel(dev, level);
+	log_u32(dev, SHADOW_LOG_MSGLEVEL, level);
+}
+
+int shadow_net_ethtool_ops_set_priv_flags(struct net_device *dev, u32 flags)
+{
+	int ret = orig_eto(dev)->set_priv_flags(dev, flags);
+
+	if (!ret)
+		log_u32(dev, SHADOW_LOG_PRIV_FLAGS, flags);
+	return ret;
+}
+
+int shadow_net_ethtool_ops_set_wol(struct net_device *dev, struct ethtool_wolinfo *wol)
+{
+	int ret = orig_eto(dev)->set_wol(dev, wol);
+
+	if (!ret)
+		shadow_net_log(dev, SHADOW_LOG_WOL, TAP_MODE_LAST, wol, sizeof(*wol));
+	return ret;
+}
+
+int shadow_net_ethtool_ops_set_coalesce(struct net_device *dev,
+					struct ethtool_coalesce *ec,
+					struct kernel_ethtool_coalesce *kec,
+					struct netlink_ext_ack *extack)
+{
+	int ret = orig_eto(dev)->set_coalesce(dev, ec, kec, extack);
+
+	if (!ret)
+		shadow_net_log(dev, SHADOW_LOG_COALESCE, TAP_MODE_LAST, ec, sizeof(*ec));
+	return ret;
+}
+
+int shadow_net_ethtool_ops_set_ringparam(struct net_device *dev,
+					 struct ethtool_ringparam *ring,
+					 struct kernel_ethtool_ringparam *kring,
+					 struct netlink_ext_ack *extack)
+{
+	int ret = orig_eto(dev)->set_ringparam(dev, ring, kring, extack);
+
+	if (!ret)
+		shadow_net_log(dev, SHADOW_LOG_RING, TAP_MODE_LAST, ring, sizeof(*ring));
+	return ret;
+}
+
+int shadow_net_ethtool_ops_set_pauseparam(struct net_device *dev,
+					  struct ethtool_pauseparam *pause)
+{
+	int ret = orig_eto(dev)->set_pauseparam(dev, pause);
+
+	if (!ret)
+		shadow_net_log(dev, SHADOW_LOG_PAUSE, TAP_MODE_LAST, pause, sizeof(*pause));
+	return ret;
+}
+
+int shadow_net_ethtool_ops_set_channels(struct net_device *dev,
+					struct ethtool_channels *ch)
+{
+	int ret = orig_eto(dev)->set_channels(dev, ch);
+
+	if (!ret)
+		shadow_net_log(dev, SHADOW_LOG_CHANNELS, TAP_MODE_LAST, ch, sizeof(*ch));
+	return ret;
+}
+
+/* Netdev lifetime */
+
+static struct net_device *track_netdev(struct net_device *dev, int priv)
+{
+	if (dev && shadow_obj_add(SHADOW_OBJ_NETDEV, dev, priv, dev, NULL))
+		pr_err("out of memory: netdev %p not tracked\n", dev);
+	return dev;
+}
+
+static int padded(int sizeof_priv)
+{
+	return max_t(int, sizeof_priv, pad_priv);
+}
+
+struct net_device *shadow_net_alloc_netdev_mqs(int sizeof_priv, const char *name,
+					       unsigned char name_assign_type,
+					       void (*setup)(struct net_device *),
+					       unsigned int txqs, unsigned int rxqs)
+{
+	return track_netdev(alloc_netdev_mqs(padded(sizeof_priv), name,
+					     name_assign_type, setup, txqs, rxqs),
+			    padded(sizeof_priv));
+}
+
+struct net_device *shadow_net_alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs,
+						 unsigned int rxqs)
+{
+	return track_netdev(alloc_etherdev_mqs(padded(sizeof_priv), txqs, rxqs),
+			    padded(sizeof_priv));
+}
+
+/* devres frees this one from the kernel, unseen: it is forgotten on unregister. */
+struct net_device *shadow_net_devm_alloc_etherdev_mqs(struct device *dev, int sizeof_priv,
+						      unsigned int txqs, unsigned int rxqs)
+{
+	return track_netdev(devm_alloc_etherdev_mqs(dev, padded(sizeof_priv), txqs, rxqs),
+			    padded(sizeof_priv));
+}
+
+static int registered(struct net_device *dev, int (*reg)(struct net_device *))
+{
+	struct shadow_net_dev *sd = shadow_net_attach(dev, true);
+	int ret;
+
+	if (IS_ERR(sd))
+		netdev_err(dev, "shadow: cannot attach (%ld); not shadowed\n", PTR_ERR(sd));
+	ret = reg(dev);
+	if (ret && !IS_ERR(sd))
+		shadow_net_detach(sd);
+	if (!ret)
+		shadow_obj_set_device(dev, dev->dev.parent);
+	return ret;
+}
+
+int shadow_net_register_netdev(struct net_device *dev)
+{
+	return registered(dev, register_netdev);
+}
+
+int shadow_net_register_netdevice(struct net_device *dev)
+{
+	return registered(dev, register_netdevice);
+}
+
+static void detach(struct net_device *dev)
+{
+	struct shadow_net_dev *sd;
+
+	shadow_net_lock();
+	sd = shadow_net_find(dev);
+	shadow_net_unlock();
+	if (sd)
+		shadow_net_detach(sd);
+}
+
+void shadow_net_unregister_netdev(struct net_device *dev)
+{
+	detach(dev);
+	unregister_netdev(dev);
+}
+
+void shadow_net_unregister_netdevice_queue(struct net_device *dev, struct list_head *head)
+{
+	detach(dev);
+	unregister_netdevice_queue(dev, head);
+}
+
+void shadow_net_free_netdev(struct net_device *dev)
+{
+	/* Not seen allocated: it predates the shadow (a late attach). */
+	if (!shadow_obj_del(SHADOW_OBJ_NETDEV, dev, SHADOW_OBJ_ANY_ID))
+		netdev_dbg(dev, "shadow: freeing a netdev never seen allocated\n");
+	shadow_obj_netdev_freed(dev);
+	free_netdev(dev);
+}
+
+/* IRQs, NAPI, DMA */
+
+int shadow_net_request_threaded_irq(unsigned int irq, irq_handler_t handler,
+				    irq_handler_t thread_fn, unsigned long flags,
+				    const char *name, void *dev)
+{
+	int ret = request_threaded_irq(irq, handler, thread_fn, flags, name, dev);
+
+	if (!ret && shadow_obj_add(SHADOW_OBJ_IRQ, dev, irq, shadow_obj_netdev_of(dev), NULL))
+		pr_err("out of memory: irq %u not tracked\n", irq);
+	return ret;
+}
+
+const void *shadow_net_free_irq(unsigned int irq, void *dev)
+{
+	const void *ret = free_irq(irq, dev);
+
+	if (!shadow_obj_del(SHADOW_OBJ_IRQ, dev, irq))
+		pr_debug("irq %u freed but never seen requested\n", irq);
+	return ret;
+}
+
+void shadow_net_netif_napi_add_weight(struct net_device *dev, struct napi_struct *napi,
+				      int (*poll)(struct napi_struct *, int), int weight)
+{
+	netif_napi_add_weight(dev, napi, poll, weight);
+	if (shadow_obj_add(SHADOW_OBJ_NAPI, napi, 0, dev, NULL))
+		pr_err("out of memory: napi not tracked\n");
+}
+
+void shadow_net___netif_napi_del(struct napi_struct *napi)
+{
+	__netif_napi_del(napi);
+	shadow_obj_del(SHADOW_OBJ_NAPI, napi, SHADOW_OBJ_ANY_ID);
+}
+
+void *shadow_net_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *handle,
+				 gfp_t flag, unsigned long attrs)
+{
+	void *cpu = dma_alloc_attrs(dev, size, handle, flag, attrs);
+
+	if (cpu && shadow_obj_add(SHADOW_OBJ_DMA_COHERENT, cpu, size, NULL, dev))
+		pr_err("out of memory: DMA buffer not tracked\n");
+	return cpu;
+}
+
+void shadow_net_dma_free_attrs(struct device *dev, size_t size, void *cpu,
+			       dma_addr_t handle, unsigned long attrs)
+{
+	dma_free_attrs(dev, size, cpu, handle, attrs);
+	if (!shadow_obj_del(SHADOW_OBJ_DMA_COHERENT, cpu, size))
+		dev_dbg(dev, "shadow: DMA buffer freed but never seen allocated\n");
+}

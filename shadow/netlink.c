@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "shadow" generic netlink family: list shadowed interfaces, attach and
+ * detach, dump a log or the tracked objects, and announce attach/detach on
+ * the "events" group. The protocol is documented in uapi/linux/shadow.h.
+ * Classic genl_ops with one strict family policy, so that the same code
+ * serves 6.1 (no split ops) and 6.12.
+ */
+
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "filter.h"
+#include "net.h"
+#include "netlink.h"
+#include "objects.h"
+#include "uapi/linux/shadow.h"
+
+static const struct nla_policy policy[SHADOW_A_MAX + 1] = {
+	[SHADOW_A_DEV_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SHADOW_A_DEV_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+};
+
+static struct genl_family family;
+static bool family_up;		/* events only while the family exists */
+
+enum { MCGRP_EVENTS };
+
+static const struct genl_multicast_group mcgrps[] = {
+	[MCGRP_EVENTS] = { .name = SHADOW_GENL_MCGRP_EVENTS },
+};
+
+/* The interface a request names; a reference the caller drops. */
+static struct net_device *request_dev(struct net *net, struct nlattr **attrs,
+				      struct netlink_ext_ack *extack)
+{
+	struct net_device *ndev = NULL;
+
+	if (attrs[SHADOW_A_DEV_IFINDEX])
+		ndev = dev_get_by_index(net, nla_get_u32(attrs[SHADOW_A_DEV_IFINDEX]));
+	else if (attrs[SHADOW_A_DEV_IFNAME])
+		ndev = dev_get_by_name(net, nla_data(attrs[SHADOW_A_DEV_IFNAME]));
+	else
+		NL_SET_ERR_MSG(extack, "name the interface (ifindex or ifname)");
+	if (!ndev && (attrs[SHADOW_A_DEV_IFINDEX] || attrs[SHADOW_A_DEV_IFNAME]))
+		NL_SET_ERR_MSG(extack, "no such interface");
+	return ndev;
+}
+
+static int put_str(struct sk_buff *skb, int type, const char *s)
+{
+	return s ? nla_put_string(skb, type, s) : 0;
+}
+
+static int fill_dev(struct sk_buff *skb, struct shadow_net_dev *sd, u32 state,
+		    u32 portid, u32 seq, int flags, u8 cmd)
+{
+	struct net_device *ndev = sd->ndev;
+	struct device *parent = ndev->dev.parent;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, SHADOW_A_DEV_IFINDEX, ndev->ifindex) ||
+	    nla_put_string(skb, SHADOW_A_DEV_IFNAME, ndev->name) ||
+	    nla_put_u32(skb, SHADOW_A_DEV_STATE, state) ||
+	    nla_put_u32(skb, SHADOW_A_DEV_LOG_LEN, READ_ONCE(sd->log.len)) ||
+	    nla_put_u32(skb, SHADOW_A_DEV_OBJECTS, shadow_obj_count(ndev)) ||
+	    nla_put_u8(skb, SHADOW_A_DEV_ATTACHED, sd->early) ||
+	    nla_put_u32(skb, SHADOW_A_DEV_PRIV_SIZE, sd->priv_size) ||
+	    nla_put_u32(skb, SHADOW_A_DEV_TXQ, ndev->num_tx_queues) ||
+	    nla_put_u32(skb, SHADOW_A_DEV_RXQ, ndev->num_rx_queues))
+		goto cancel;
+	if (parent && (put_str(skb, SHADOW_A_DEV_BUS_ADDR, dev_name(parent)) ||
+		       (parent->bus && put_str(skb, SHADOW_A_DEV_BUS, parent->bus->name)) ||
+		       (parent->driver &&
+			put_str(skb, SHADOW_A_DEV_DRIVER, parent->driver->name))))
+		goto cancel;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int dev_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net_device *ndev;
+	struct shadow_net_dev *sd;
+	struct sk_buff *msg;
+	int err;
+
+	ndev = request_dev(genl_info_net(info), info->attrs, info->extack);
+	if (!ndev)
+		return -ENODEV;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto out_put;
+	}
+	shadow_net_lock();
+	sd = shadow_net_find(ndev);
+	if (sd)
+		err = fill_dev(msg, sd, SHADOW_STATE_PASSIVE, info->snd_portid,
+			       info->snd_seq, 0, SHADOW_CMD_DEV_GET);
+	else
+		err = -ENOENT;
+	shadow_net_unlock();
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "interface is not shadowed");
+	if (err) {
+		nlmsg_free(msg);
+		goto out_put;
+	}
+	err = genlmsg_reply(msg, info);
+out_put:
+	dev_put(ndev);
+	return err;
+}
+
+static int dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned int pos = cb->args[0];
+	struct shadow_net_dev *sd;
+
+	shadow_net_lock();
+	while ((sd = shadow_net_nth(pos))) {
+		if (fill_dev(skb, sd, SHADOW_STATE_PASSIVE,
+			     NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			     NLM_F_MULTI, SHADOW_CMD_DEV_GET))
+			break;
+		pos++;
+	}
+	shadow_net_unlock();
+	cb->args[0] = pos;
+	return skb->len;
+}
+
+static int dev_attach_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct shadow_net_dev *sd;
+	struct net_device *ndev;
+	struct device *parent;
+	int err = 0;
+
+	ndev = request_dev(genl_info_net(info), info->attrs, info->extack);
+	if (!ndev)
+		return -ENODEV;
+	rtnl_lock();
+	parent = ndev->dev.parent;
+	if (!parent || !parent->driver || !shadow_filter_module(parent->driver->owner)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the interface's driver is not shadowed (see shadow.ko's drivers= parameter)");
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	sd = shadow_net_attach(ndev, false);
+	if (IS_ERR(sd)) {
+		err = PTR_ERR(sd);
+		if (err == -EEXIST)
+			NL_SET_ERR_MSG(info->extack, "interface is already shadowed");
+	}
+out:
+	rtnl_unlock();
+	dev_put(ndev);
+	return err;
+}
+
+static int dev_detach_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct shadow_net_dev *sd;
+	struct net_device *ndev;
+	int err = 0;
+
+	ndev = request_dev(genl_info_net(info), info->attrs, info->extack);
+	if (!ndev)
+		return -ENODEV;
+	rtnl_lock();
+	shadow_net_lock();
+	sd = shadow_net_find(ndev);
+	shadow_net_unlock();
+	if (sd) {
+		shadow_net_detach(sd);
+	} else {
+		NL_SET_ERR_MSG(info->extack, "interface is not shadowed");
+		err = -ENOENT;
+	}
+	rtnl_unlock();
+	dev_put(ndev);
+	return err;
+}
+
+/* cb->args: [0] ifindex, [1] next position. */
+static int log_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net *net = sock_net(cb->skb->sk);
+	struct shadow_log_item item;
+	struct shadow_net_dev *sd;
+	struct net_device *ndev;
+	unsigned int gen;
+	void *hdr;
+	int err = 0;
+
+	if (!cb->args[0]) {
+		ndev = request_dev(net, shadow_dump_attrs(cb), cb->extack);
+		if (!ndev)
+			return -ENODEV;
+		cb->args[0] = ndev->ifindex;
+		dev_put(ndev);
+	}
+	ndev = dev_get_by_index(net, cb->args[0]);
+	if (!ndev)
+		return -ENODEV;
+	shadow_net_lock();
+	sd = shadow_net_find(ndev);
+	if (!sd) {
+		NL_SET_ERR_MSG(cb->extack, "interface is not shadowed");
+		err = -ENOENT;
+	}
+	while (sd && !shadow_log_item(&sd->log, cb->args[1], &item, &gen)) {
+		cb->seq = gen;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &family, NLM_F_MULTI, SHADOW_CMD_LOG_GET);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (nla_put_u32(skb, SHADOW_A_DEV_IFINDEX, ndev->ifindex) ||
+		    nla_put_u64_64bit(skb, SHADOW_A_LOG_SEQ, item.seq, SHADOW_A_PAD) ||
+		    nla_put_u32(skb, SHADOW_A_LOG_KEY, item.key) ||
+		    nla_put(skb, SHADOW_A_LOG_DATA, item.len, item.data)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[1]++;
+	}
+	shadow_net_unlock();
+	dev_put(ndev);
+	return err ?: skb->len;
+}
+
+/* cb->args: [0] 1 once the request was read, [1] ifindex or 0, [2] position. */
+static int obj_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr **attrs = shadow_dump_attrs(cb);
+	struct shadow_obj_item item;
+	struct net_device *ndev;
+	unsigned int gen;
+	void *hdr;
+
+	if (!cb->args[0]) {
+		cb->args[0] = 1;
+		if (attrs[SHADOW_A_DEV_IFINDEX] || attrs[SHADOW_A_DEV_IFNAME]) {
+			ndev = request_dev(sock_net(cb->skb->sk), attrs, cb->extack);
+			if (!ndev)
+				return -ENODEV;
+			cb->args[1] = ndev->ifindex;
+			dev_put(ndev);
+		}
+	}
+	while (!shadow_obj_item(cb->args[2], cb->args[1], &item, &gen)) {
+		cb->seq = gen;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &family, NLM_F_MULTI, SHADOW_CMD_OBJ_GET);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (nla_put_u32(skb, SHADOW_A_OBJ_TYPE, item.type) ||
+		    nla_put_u64_64bit(skb, SHADOW_A_OBJ_ID, item.id, SHADOW_A_PAD) ||
+		    nla_put_u32(skb, SHADOW_A_DEV_IFINDEX, item.ifindex) ||
+		    (item.driver[0] &&
+		     nla_put_string(skb, SHADOW_A_OBJ_DRIVER, item.driver)) ||
+		    (item.bus_addr[0] &&
+		     nla_put_string(skb, SHADOW_A_DEV_BUS_ADDR, item.bus_addr))) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[2]++;
+	}
+	return skb->len;
+}
+
+static const struct genl_ops ops[] = {
+	{
+		.cmd = SHADOW_CMD_DEV_GET,
+		.doit = dev_get_doit,
+		.dumpit = dev_get_dumpit,
+	},
+	{
+		.cmd = SHADOW_CMD_DEV_ATTACH,
+		.doit = dev_attach_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = SHADOW_CMD_DEV_DETACH,
+		.doit = dev_detach_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = SHADOW_CMD_LOG_GET,
+		.dumpit = log_get_dumpit,
+	},
+	{
+		.cmd = SHADOW_CMD_OBJ_GET,
+		.dumpit = obj_get_dumpit,
+	},
+};
+
+static struct genl_family family = {
+	.name = SHADOW_GENL_NAME,
+	.version = SHADOW_GENL_VERSION,
+	.maxattr = SHADOW_A_MAX,
+	.policy = policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = ops,
+	.n_ops = ARRAY_SIZE(ops),
+	.resv_start_op = SHADOW_CMD_DEV_GET,
+	.mcgrps = mcgrps,
+	.n_mcgrps = ARRAY_SIZE(mcgrps),
+};
+
+void shadow_nl_event(struct shadow_net_dev *sd, u32 state)
+{
+	struct sk_buff *msg;
+
+	if (!READ_ONCE(family_up) ||
+	    !genl_has_listeners(&family, dev_net(sd->ndev), MCGRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (fill_dev(msg, sd, state, 0, 0, 0, SHADOW_CMD_EVENT)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&family, dev_net(sd->ndev), msg, 0, MCGRP_EVENTS,
+				GFP_KERNEL);
+}
+
+int shadow_nl_init(void)
+{
+	int err = genl_register_family(&family);
+
+	if (!err)
+		WRITE_ONCE(family_up, true);
+	return err;
+}
+
+void shadow_nl_exit(void)
+{
+	WRITE_ONCE(family_up, false);
+	genl_unregister_family(&family);
+}

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The object tracker (see objects.h). One list for every shadowed driver;
+ * an object is keyed by the kernel's own handle (the net_device, the
+ * napi_struct, the DMA buffer, the IRQ's dev_id) and names the interface
+ * it serves once that is known. Driver and bus address are copied when
+ * recorded, so that a leaked object can still be shown after its device
+ * has gone. Records are made from taps in process and atomic context.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/netdevice.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "objects.h"
+#include "uapi/linux/shadow.h"
+
+struct obj {
+	struct list_head node;
+	u32 type;
+	const void *key;
+	u64 id;
+	struct net_device *ndev;	/* the interface served, or NULL */
+	int ifindex;			/* kept when ndev is freed */
+	char driver[SHADOW_NAME_MAX];
+	char bus_addr[SHADOW_NAME_MAX];
+};
+
+static LIST_HEAD(objs);
+static DEFINE_SPINLOCK(objs_lock);
+static unsigned int objs_gen;
+
+static void name_device(struct obj *o, struct device *dev)
+{
+	if (!dev)
+		return;
+	strscpy(o->bus_addr, dev_name(dev), sizeof(o->bus_addr));
+	if (dev->driver)
+		strscpy(o->driver, dev->driver->name, sizeof(o->driver));
+}
+
+/**
+ * shadow_obj_add() - record an object a shadowed driver now owns
+ * @type: enum shadow_obj_type
+ * @key: the kernel's handle for it
+ * @id: what a person knows it by (IRQ number, DMA size), or 0
+ * @ndev: the interface it serves, if known
+ * @dev: the device it belongs to, if known
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int shadow_obj_add(u32 type, const void *key, u64 id, struct net_device *ndev,
+		   struct device *dev)
+{
+	struct obj *o = kzalloc(sizeof(*o), GFP_ATOMIC);
+	unsigned long flags;
+
+	if (!o)
+		return -ENOMEM;
+	o->type = type;
+	o->key = key;
+	o->id = id;
+	o->ndev = ndev;
+	name_device(o, dev ? dev : (ndev ? ndev->dev.parent : NULL));
+	spin_lock_irqsave(&objs_lock, flags);
+	list_add_tail(&o->node, &objs);
+	objs_gen++;
+	spin_unlock_irqrestore(&objs_lock, flags);
+	return 0;
+}
+
+/*
+ * Forget an object; @id must match too unless it is SHADOW_OBJ_ANY_ID (one
+ * dev_id may serve several IRQ vectors).
+ * Return: whether the object was tracked (else a free we never saw made).
+ */
+bool shadow_obj_del(u32 type, const void *key, u64 id)
+{
+	struct obj *o, *found = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&objs_lock, flags);
+	list_for_each_entry(o, &objs, node) {
+		if (o->type == type && o->key == key &&
+		    (id == SHADOW_OBJ_ANY_ID || o->id == id)) {
+			list_del(&o->node);
+			found = o;
+			objs_gen++;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&objs_lock, flags);
+	kfree(found);
+	return found;
+}
+
+/* Return: the id an object was recorded with, 0 when it is not tracked. */
+u64 shadow_obj_id(u32 type, const void *key)
+{
+	unsigned long flags;
+	struct obj *o;
+	u64 id = 0;
+
+	spin_lock_irqsave(&objs_lock, flags);
+	list_for_each_entry(o, &objs, node) {
+		if (o->type == type && o->key == key) {
+			id = o->id;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&objs_lock, flags);
+	return id;
+}
+
+/*
+ * An interface is being freed: the kernel frees its NAPI instances with it,
+ * and whatever else still names it (a leak) must stop pointing at it.
+ */
+void shadow_obj_netdev_freed(const struct net_device *ndev)
+{
+	struct obj *o, *tmp;
+	unsigned long flags;
+	LIST_HEAD(gone);
+
+	spin_lock_irqsave(&objs_lock, flags);
+	list_for_each_entry_safe(o, tmp, &objs, node) {
+		if (o->ndev != ndev)
+			continue;
+		if (o->type == SHADOW_OBJ_NAPI) {
+			list_move(&o->node, &gone);
+		} else {
+			o->ifindex = ndev->ifindex;
+			o->ndev = NULL;
+		}
+		objs_gen++;
+	}
+	spin_unlock_irqrestore(&objs_lock, flags);
+	list_for_each_entry_safe(o, tmp, &gone, node)
+		kfree(o);
+}
+
+/*
+ * The tracked interface an IRQ's dev_id stands for: drivers pass either
+ * the net_device or its private area.
+ */
+struct net_device *shadow_obj_netdev_of(const void *cookie)
+{
+	struct net_device *ndev = NULL;
+	unsigned long flags;
+	struct obj *o;
+
+	spin_lock_irqsave(&objs_lock, flags);
+	list_for_each_entry(o, &objs, node) {
+		if (o->type != SHADOW_OBJ_NETDEV)
+			continue;
+		if (o->ndev && (o->key == cookie || netdev_priv(o->ndev) == cookie)) {
+			ndev = o->ndev;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&objs_lock, flags);
+	return ndev;
+}
+
+/* An interface was registered: its objects now know their device. */
+void shadow_obj_set_device(const struct net_device *ndev, struct device *dev)
+{
+	unsigned long flags;
+	struct obj *o;
+
+	spin_lock_irqsave(&objs_lock, flags);
+	list_for_each_entry(o, &objs, node)
+		if (o->ndev == ndev && !o->bus_addr[0])
+			name_device(o, dev);
+	objs_gen++;
+	spin_unlock_irqrestore(&objs_lock, flags);
+}
+
+unsigned int shadow_obj_count(const struct net_device *ndev)
+{
+	unsigned int n = 0;
+	unsigned long flags;
+	struct obj *o;
+
+	spin_lock_irqsave(&objs_lock, flags);
+	list_for_each_entry(o, &objs, node)
+		if (o->ndev == ndev)
+			n++;
+	spin_unlock_irqrestore(&objs_lock, flags);
+	return n;
+}
+
+/**
+ * shadow_obj_item() - copy out the pos-th object, for a dump
+ * @pos: position among the objects that match @ifindex
+ * @ifindex: keep only objects serving this interface; 0 for all
+ * @item: filled in
+ * @gen: the tracker's generation when read
+ *
+ * Return: 0, or -ENOENT past the end.
+ */
+int shadow_obj_item(unsigned int pos, int ifindex, struct shadow_obj_item *item,
+		    unsigned int *gen)
+{
+	unsigned long flags;
+	struct obj *o;
+	int err = -ENOENT;
+
+	spin_lock_irqsave(&objs_lock, flags);
+	*gen = objs_gen;
+	list_for_each_entry(o, &objs, node) {
+		int idx = o->ndev ? o->ndev->ifindex : o->ifindex;
+
+		if (ifindex && idx != ifindex)
+			continue;
+		if (pos--)
+			continue;
+		item->type = o->type;
+		item->id = o->id;
+		item->ifindex = idx;
+		memcpy(item->driver, o->driver, sizeof(item->driver));
+		memcpy(item->bus_addr, o->bus_addr, sizeof(item->bus_addr));
+		err = 0;
+		break;
+	}
+	spin_unlock_irqrestore(&objs_lock, flags);
+	return err;
+}
+
+/* At unload: whatever is left was leaked by a driver, or outlives us. */
+void shadow_obj_exit(void)
+{
+	struct obj *o, *tmp;
+	unsigned int n = 0;
+
+	list_for_each_entry_safe(o, tmp, &objs, node) {
+		list_del(&o->node);
+		kfree(o);
+		n++;
+	}
+	if (n)
+		pr_info("forgot %u tracked objects at unload\n", n);
+}

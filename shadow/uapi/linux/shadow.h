@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * The "shadow" generic netlink family: control and inspection of shadow.ko,
+ * which watches unmodified NIC drivers and keeps, per network interface, a
+ * replayable log of the state asked of the driver and a record of the
+ * kernel objects the driver owns.
+ *
+ * Family name SHADOW_GENL_NAME, version SHADOW_GENL_VERSION, one multicast
+ * group SHADOW_GENL_MCGRP_EVENTS. Every attribute has a strict policy;
+ * unknown attributes are rejected. Errors carry an extended-ack message.
+ *
+ * Commands
+ * --------
+ * SHADOW_CMD_DEV_GET (do, dump; unprivileged)
+ *	do: request SHADOW_A_DEV_IFINDEX or SHADOW_A_DEV_IFNAME; reply one
+ *	device. dump: every shadowed interface, one message each.
+ *	Reply: SHADOW_A_DEV_IFINDEX (u32), SHADOW_A_DEV_IFNAME (string),
+ *	SHADOW_A_DEV_DRIVER (string, module name), SHADOW_A_DEV_BUS (string,
+ *	the bus of the device, e.g. "pci" or "virtio"), SHADOW_A_DEV_BUS_ADDR
+ *	(string, the device's name on it, e.g. "0000:00:02.0" or "virtio0"),
+ *	SHADOW_A_DEV_STATE (u32, enum shadow_state), SHADOW_A_DEV_LOG_LEN
+ *	(u32, entries in the log), SHADOW_A_DEV_OBJECTS (u32, tracked objects
+ *	owned through this interface), SHADOW_A_DEV_ATTACHED (u8, 1 when the
+ *	shadow was attached at registration, 0 when it attached late),
+ *	SHADOW_A_DEV_PRIV_SIZE (u32, bytes of driver private area the
+ *	interface's allocation has: a later swap can only host a driver whose
+ *	private area fits), SHADOW_A_DEV_TXQ / SHADOW_A_DEV_RXQ (u32, queues
+ *	allocated).
+ *	Errors: ENODEV (no such interface), ENOENT (not shadowed).
+ *
+ * SHADOW_CMD_DEV_ATTACH, SHADOW_CMD_DEV_DETACH (do; CAP_NET_ADMIN)
+ *	Request: SHADOW_A_DEV_IFINDEX or SHADOW_A_DEV_IFNAME. Attach starts
+ *	shadowing an interface whose driver module is shadowed (late attach);
+ *	detach restores the driver's own tables and drops the log.
+ *	Errors: EPERM, ENODEV, EEXIST (already attached), ENOENT (not
+ *	attached), EOPNOTSUPP (the driver module is not shadowed).
+ *
+ * SHADOW_CMD_LOG_GET (dump; unprivileged)
+ *	Request: SHADOW_A_DEV_IFINDEX or SHADOW_A_DEV_IFNAME. One message per
+ *	log entry, oldest first: SHADOW_A_DEV_IFINDEX, SHADOW_A_LOG_SEQ (u64,
+ *	order of the last change), SHADOW_A_LOG_KEY (u32, enum shadow_log_key),
+ *	SHADOW_A_LOG_DATA (binary, layout given by the key below). A large log
+ *	is split across as many messages as needed; the dump resumes where the
+ *	previous message ended. If the log changes during the dump, the
+ *	message carries NLM_F_DUMP_INTR and the reader starts over.
+ *
+ * SHADOW_CMD_OBJ_GET (dump; unprivileged)
+ *	Request: optionally SHADOW_A_DEV_IFINDEX / SHADOW_A_DEV_IFNAME to keep
+ *	only the objects owned through one interface. One message per object:
+ *	SHADOW_A_OBJ_TYPE (u32, enum shadow_obj_type), SHADOW_A_OBJ_ID (u64:
+ *	the IRQ number, the DMA size in bytes, 0 otherwise), SHADOW_A_OBJ_DRIVER
+ *	(string), SHADOW_A_DEV_IFINDEX (u32, 0 when not yet registered),
+ *	SHADOW_A_DEV_BUS_ADDR (string, when known).
+ *
+ * Events (group SHADOW_GENL_MCGRP_EVENTS): SHADOW_CMD_DEV_GET-shaped
+ * messages sent with cmd SHADOW_CMD_EVENT when a device is attached or
+ * detached (SHADOW_A_DEV_STATE tells which).
+ *
+ * Log data layouts (all in host byte order unless said)
+ * ----------------------------------------------------
+ * SHADOW_LOG_UP		u8: 1 up, 0 down
+ * SHADOW_LOG_MTU		u32
+ * SHADOW_LOG_MAC		the address, addr_len bytes
+ * SHADOW_LOG_RX_FLAGS		u32: IFF_PROMISC and IFF_ALLMULTI as last
+ *				asked (dev->flags)
+ * SHADOW_LOG_VLAN		struct shadow_log_vlan; one entry per member
+ * SHADOW_LOG_FEATURES		u64: the features last asked for
+ * SHADOW_LOG_MSGLEVEL		u32
+ * SHADOW_LOG_PRIV_FLAGS	u32
+ * SHADOW_LOG_RING		struct ethtool_ringparam (linux/ethtool.h)
+ * SHADOW_LOG_COALESCE		struct ethtool_coalesce
+ * SHADOW_LOG_PAUSE		struct ethtool_pauseparam
+ * SHADOW_LOG_CHANNELS		struct ethtool_channels
+ * SHADOW_LOG_WOL		struct ethtool_wolinfo
+ * SHADOW_LOG_EEE		struct ethtool_eee
+ * The ethtool structs are the UAPI structs of the running kernel's
+ * linux/ethtool.h with their cmd field as the kernel passed it.
+ */
+
+#ifndef _UAPI_LINUX_SHADOW_H
+#define _UAPI_LINUX_SHADOW_H
+
+#include <linux/types.h>
+
+#define SHADOW_GENL_NAME	"shadow"
+#define SHADOW_GENL_VERSION	1
+#define SHADOW_GENL_MCGRP_EVENTS "events"
+
+enum shadow_cmd {
+	SHADOW_CMD_UNSPEC,
+	SHADOW_CMD_DEV_GET,
+	SHADOW_CMD_DEV_ATTACH,
+	SHADOW_CMD_DEV_DETACH,
+	SHADOW_CMD_LOG_GET,
+	SHADOW_CMD_OBJ_GET,
+	SHADOW_CMD_EVENT,
+	__SHADOW_CMD_MAX,
+	SHADOW_CMD_MAX = __SHADOW_CMD_MAX - 1
+};
+
+enum shadow_attr {
+	SHADOW_A_UNSPEC,
+	SHADOW_A_DEV_IFINDEX,		/* u32 */
+	SHADOW_A_DEV_IFNAME,		/* string, < IFNAMSIZ */
+	SHADOW_A_DEV_DRIVER,		/* string */
+	SHADOW_A_DEV_BUS,		/* string */
+	SHADOW_A_DEV_BUS_ADDR,		/* string */
+	SHADOW_A_DEV_STATE,		/* u32, enum shadow_state */
+	SHADOW_A_DEV_LOG_LEN,		/* u32 */
+	SHADOW_A_DEV_OBJECTS,		/* u32 */
+	SHADOW_A_DEV_ATTACHED,		/* u8 */
+	SHADOW_A_DEV_PRIV_SIZE,		/* u32 */
+	SHADOW_A_DEV_TXQ,		/* u32 */
+	SHADOW_A_DEV_RXQ,		/* u32 */
+	SHADOW_A_LOG_SEQ,		/* u64 */
+	SHADOW_A_LOG_KEY,		/* u32, enum shadow_log_key */
+	SHADOW_A_LOG_DATA,		/* binary */
+	SHADOW_A_OBJ_TYPE,		/* u32, enum shadow_obj_type */
+	SHADOW_A_OBJ_ID,		/* u64 */
+	SHADOW_A_OBJ_DRIVER,		/* string */
+	SHADOW_A_PAD,
+	__SHADOW_A_MAX,
+	SHADOW_A_MAX = __SHADOW_A_MAX - 1
+};
+
+enum shadow_state {
+	SHADOW_STATE_DETACHED,
+	SHADOW_STATE_PASSIVE,		/* watching: logging and tracking */
+	__SHADOW_STATE_MAX
+};
+
+enum shadow_log_key {
+	SHADOW_LOG_UP,
+	SHADOW_LOG_MTU,
+	SHADOW_LOG_MAC,
+	SHADOW_LOG_RX_FLAGS,
+	SHADOW_LOG_VLAN,
+	SHADOW_LOG_FEATURES,
+	SHADOW_LOG_MSGLEVEL,
+	SHADOW_LOG_PRIV_FLAGS,
+	SHADOW_LOG_RING,
+	SHADOW_LOG_COALESCE,
+	SHADOW_LOG_PAUSE,
+	SHADOW_LOG_CHANNELS,
+	SHADOW_LOG_WOL,
+	SHADOW_LOG_EEE,
+	__SHADOW_LOG_MAX
+};
+
+enum shadow_obj_type {
+	SHADOW_OBJ_NETDEV,
+	SHADOW_OBJ_IRQ,
+	SHADOW_OBJ_NAPI,
+	SHADOW_OBJ_DMA_COHERENT,
+	__SHADOW_OBJ_MAX
+};
+
+struct shadow_log_vlan {
+	__be16 proto;			/* ETH_P_8021Q or ETH_P_8021AD */
+	__u16 vid;
+};
+
+#endif /* _UAPI_LINUX_SHADOW_H */
