@@ -28,9 +28,13 @@ TAP_SOURCES = $(wildcard taps/gen/$(KNAME)/*.[ch])
 
 KBUILD_ARGS := -C $(KDIR) M=$(BUILD) W=1 V=$(V) SHADOW_VERSION=$(VERSION)
 
-.PHONY: all modules all-kernels taps taps-check sparse style check demo vm-shell clean help
+.PHONY: all modules tools all-kernels taps taps-check sparse style check demo vm-shell clean help
 
-all: modules
+all: modules tools
+
+# Userspace: shadowctl (build/bin/, which the test guest carries).
+tools:
+	@$(MAKE) --no-print-directory -s -C migrate-agent
 
 modules:
 	@test -n "$(ABI)" || { echo "KVER=$(KVER) is not pinned" >&2; exit 1; }
@@ -62,10 +66,10 @@ style:
 check:
 	@scripts/check $(KERNELS)
 
-demo: modules
+demo: modules tools
 	@scripts/demo -k $(KVER)
 
-vm-shell: modules
+vm-shell: modules tools
 	@scripts/vm -k $(KVER) --shell
 
 clean:

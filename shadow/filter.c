@@ -120,9 +120,10 @@ static int scan_loaded(void)
 	struct module *found[16];
 	struct net_device *dev;
 	int n = 0, i, err = 0;
+	struct net *net;
 
 	rtnl_lock();
-	for_each_netdev(&init_net, dev) {
+	for_each_net(net) for_each_netdev(net, dev) {
 		struct device *parent = dev->dev.parent;
 		struct module *mod;
 

@@ -3,8 +3,9 @@
  * Driver->kernel taps, the way livepatch redirects functions: one ftrace_ops
  * per exported function, filtered by name, with IPMODIFY. The handler sends
  * the call to the generated wrapper when it comes from a shadowed driver
- * module (filter.c); the wrapper calls the real function, and that call,
- * coming from this module, is let through. The generated wrappers never end
+ * module (filter.c), or, for destroy calls, from anyone (any_caller()); the
+ * wrapper calls the real function, and that call, coming from this module,
+ * is let through. The generated wrappers never end
  * in a tail call (tap_done() in tap.h, -fno-optimize-sibling-calls), else
  * the driver's return address would stay on the stack and the call would be
  * redirected again forever (TESTBED.md).
@@ -30,6 +31,7 @@ struct shadow_hook {
 	const struct tap_hook *tap;
 	int err;		/* why it is not installed, or 0 */
 	bool live;
+	bool any_caller;	/* see any_caller() */
 };
 
 struct shadow_hooks {
@@ -46,9 +48,23 @@ static void notrace handler(unsigned long ip, unsigned long parent_ip,
 	/* Our wrapper calling through to the real function. */
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
-	if (!shadow_filter_match(parent_ip))
+	if (!h->any_caller && !shadow_filter_match(parent_ip))
 		return;
 	shadow_ftrace_set_ip(fregs, h->tap->wrapper);
+}
+
+/*
+ * A destroy call is known by its object, not its caller: a driver that
+ * frees in a tail call (8139cp, vmxnet3 and virtio_net end their remove
+ * with free_netdev) leaves its caller's return address, in the PCI core,
+ * on the stack. So a hand-written destroy handler sees every call and
+ * passes through those for objects it does not track.
+ */
+static bool any_caller(const struct tap_class *cls, const struct tap_hook *tap)
+{
+	const struct tap_info *info = &cls->info[tap->id];
+
+	return info->kind == TAP_OBJECT_DESTROY && (info->flags & TAP_F_HOOK);
 }
 
 static int install(struct shadow_hook *h)
@@ -107,6 +123,7 @@ struct shadow_hooks *shadow_hooks_install(const struct tap_class *cls)
 		struct shadow_hook *h = &hooks->hook[i];
 
 		h->tap = &cls->hooks[i];
+		h->any_caller = any_caller(cls, h->tap);
 		h->err = install(h);
 		if (h->err)
 			pr_warn("%s: cannot hook %s (%d); its calls go unseen\n",
@@ -142,8 +159,9 @@ void shadow_hooks_show(struct seq_file *m, const struct shadow_hooks *hooks)
 	for (i = 0; i < cls->nhooks; i++) {
 		const struct shadow_hook *h = &hooks->hook[i];
 
-		seq_printf(m, "%s %s %s calls %ld\n", cls->name, h->tap->symbol,
+		seq_printf(m, "%s %s %s calls %ld%s\n", cls->name, h->tap->symbol,
 			   h->live ? "hooked" : "unhooked",
-			   atomic_long_read(&cls->calls[h->tap->id]));
+			   atomic_long_read(&cls->calls[h->tap->id]),
+			   h->any_caller ? " any-caller" : "");
 	}
 }

@@ -129,7 +129,8 @@ int shadow_net_net_device_ops_ndo_set_features(struct net_device *dev,
 	u64 f = features;
 	int ret = orig_ndo(dev)->ndo_set_features(dev, features);
 
-	if (!ret)
+	/* > 0: accepted, and the driver set dev->features itself. */
+	if (ret >= 0)
 		shadow_net_log(dev, SHADOW_LOG_FEATURES, TAP_MODE_LAST, &f, sizeof(f));
 	return ret;
 }

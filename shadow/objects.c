@@ -43,6 +43,19 @@ static void name_device(struct obj *o, struct device *dev)
 		strscpy(o->driver, dev->driver->name, sizeof(o->driver));
 }
 
+/* The tracked interface whose device is @dev: DMA buffers serve it. */
+static struct net_device *netdev_on(const struct device *dev)
+{
+	struct obj *o;
+
+	lockdep_assert_held(&objs_lock);
+	list_for_each_entry(o, &objs, node)
+		if (o->type == SHADOW_OBJ_NETDEV && o->ndev &&
+		    o->ndev->dev.parent == dev)
+			return o->ndev;
+	return NULL;
+}
+
 /**
  * shadow_obj_add() - record an object a shadowed driver now owns
  * @type: enum shadow_obj_type
@@ -67,6 +80,8 @@ int shadow_obj_add(u32 type, const void *key, u64 id, struct net_device *ndev,
 	o->ndev = ndev;
 	name_device(o, dev ? dev : (ndev ? ndev->dev.parent : NULL));
 	spin_lock_irqsave(&objs_lock, flags);
+	if (!o->ndev && dev)
+		o->ndev = netdev_on(dev);
 	list_add_tail(&o->node, &objs);
 	objs_gen++;
 	spin_unlock_irqrestore(&objs_lock, flags);
@@ -166,16 +181,22 @@ struct net_device *shadow_obj_netdev_of(const void *cookie)
 	return ndev;
 }
 
-/* An interface was registered: its objects now know their device. */
-void shadow_obj_set_device(const struct net_device *ndev, struct device *dev)
+/*
+ * An interface was registered: its objects now know their device, and the
+ * device's objects (DMA buffers from probe) their interface.
+ */
+void shadow_obj_set_device(struct net_device *ndev, struct device *dev)
 {
 	unsigned long flags;
 	struct obj *o;
 
 	spin_lock_irqsave(&objs_lock, flags);
-	list_for_each_entry(o, &objs, node)
+	list_for_each_entry(o, &objs, node) {
 		if (o->ndev == ndev && !o->bus_addr[0])
 			name_device(o, dev);
+		else if (!o->ndev && dev && !strcmp(o->bus_addr, dev_name(dev)))
+			o->ndev = ndev;
+	}
 	objs_gen++;
 	spin_unlock_irqrestore(&objs_lock, flags);
 }

@@ -32,7 +32,7 @@ bool shadow_obj_del(u32 type, const void *key, u64 id);
 u64 shadow_obj_id(u32 type, const void *key);
 void shadow_obj_netdev_freed(const struct net_device *ndev);
 struct net_device *shadow_obj_netdev_of(const void *cookie);
-void shadow_obj_set_device(const struct net_device *ndev, struct device *dev);
+void shadow_obj_set_device(struct net_device *ndev, struct device *dev);
 unsigned int shadow_obj_count(const struct net_device *ndev);
 int shadow_obj_item(unsigned int pos, int ifindex, struct shadow_obj_item *item,
 		    unsigned int *gen);

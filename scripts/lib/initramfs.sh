@@ -13,7 +13,7 @@
 # stay first in PATH (TESTBED.md, "traps").
 GUEST_BINARIES=(
 	/bin/bash /usr/sbin/ip /usr/sbin/tc /usr/bin/ss /usr/sbin/ethtool
-	/usr/bin/iperf3 /usr/bin/kmod
+	/usr/bin/iperf3 /usr/bin/kmod /usr/bin/jq
 )
 KMOD_LINKS=(modprobe insmod rmmod lsmod depmod modinfo)
 
@@ -66,6 +66,7 @@ build_base()
 	local abi=$1 out=$2 root applet
 
 	root=$(mktemp -d)
+	chmod 0755 "$root"	# mktemp's 0700 would lock everyone but root out of /
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,root,var}
 	ln -s ../run "$root/var/run"
 	install -m 0755 /bin/busybox "$root/bin/busybox"
@@ -82,8 +83,9 @@ build_base()
 	done
 	# The kernel's request_module() runs /sbin/modprobe.
 	ln -s ../usr/bin/kmod "$root/sbin/modprobe"
-	echo 'root:x:0:0:root:/root:/bin/bash' >"$root/etc/passwd"
-	echo 'root:x:0:' >"$root/etc/group"
+	printf '%s\n' 'root:x:0:0:root:/root:/bin/bash' \
+		'nobody:x:65534:65534:nobody:/nonexistent:/bin/bash' >"$root/etc/passwd"
+	printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' >"$root/etc/group"
 	copy_modules "$root" "$abi"
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out.tmp"
 	mv "$out.tmp" "$out"
@@ -116,9 +118,10 @@ ensure_base()
 # build_overlay ABI BUILDDIR OUT RUNFILE NICSFILE: the per-boot upper layer.
 build_overlay()
 {
-	local abi=$1 build=$2 out=$3 runfile=$4 nicsfile=$5 root ko
+	local abi=$1 build=$2 out=$3 runfile=$4 nicsfile=$5 root ko bin lib
 
 	root=$(mktemp -d)
+	chmod 0755 "$root"
 	mkdir -p "$root/shadow" "$root/lib/modules/$abi/extra"
 	install -m 0755 "$SHADOW_TOP/scripts/guest/init" "$root/init"
 	cp -r "$SHADOW_TOP/selftests" "$root/shadow/selftests"
@@ -132,10 +135,14 @@ build_overlay()
 			install -m 0644 "$ko" "$root/lib/modules/$abi/extra/"
 		done < <(find "$build" -name '*.ko' -print0)
 	fi
-	if [[ -d $SHADOW_TOP/build/bin ]]; then
-		mkdir -p "$root/shadow/bin"
-		cp -r "$SHADOW_TOP/build/bin/." "$root/shadow/bin/"
-	fi
+	# This project's programs (shadowctl), with the libraries they load.
+	for bin in "$SHADOW_TOP"/build/bin/*; do
+		[[ -x $bin ]] || continue
+		install -D -m 0755 "$bin" "$root/shadow/bin/${bin##*/}"
+		while read -r lib; do
+			install -D -m 0755 "$lib" "$root$lib"
+		done < <(ldd "$bin" | grep -o '/[^ ]*' | sort -u)
+	done
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out"
 	rm -rf "$root"
 }

@@ -10,7 +10,7 @@
 #   ├── ... the other models of /shadow/nics, down
 #   └── peer NIC, in netns "peer", 192.0.2.2/24, iperf3 server
 
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH=/shadow/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 readonly KSFT_PASS=0 KSFT_FAIL=1 KSFT_SKIP=4
 readonly NICS_FILE=/shadow/nics

@@ -1,0 +1,646 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * From "shadow" family messages to structs, and from structs to text and
+ * JSON. The log entries' data layouts are described by tables, so that the
+ * text and the JSON of a key cannot disagree.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/ethtool.h>
+#include <linux/if_ether.h>
+#include <linux/shadow.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "compiler.h"
+#include "decode.h"
+
+static const struct nla_policy policy[SHADOW_A_MAX + 1] = {
+	[SHADOW_A_DEV_IFINDEX]	= { .type = NLA_U32 },
+	[SHADOW_A_DEV_IFNAME]	= { .type = NLA_STRING },
+	[SHADOW_A_DEV_DRIVER]	= { .type = NLA_STRING },
+	[SHADOW_A_DEV_BUS]	= { .type = NLA_STRING },
+	[SHADOW_A_DEV_BUS_ADDR]	= { .type = NLA_STRING },
+	[SHADOW_A_DEV_STATE]	= { .type = NLA_U32 },
+	[SHADOW_A_DEV_LOG_LEN]	= { .type = NLA_U32 },
+	[SHADOW_A_DEV_OBJECTS]	= { .type = NLA_U32 },
+	[SHADOW_A_DEV_ATTACHED]	= { .type = NLA_U8 },
+	[SHADOW_A_DEV_PRIV_SIZE] = { .type = NLA_U32 },
+	[SHADOW_A_DEV_TXQ]	= { .type = NLA_U32 },
+	[SHADOW_A_DEV_RXQ]	= { .type = NLA_U32 },
+	[SHADOW_A_LOG_SEQ]	= { .type = NLA_U64 },
+	[SHADOW_A_LOG_KEY]	= { .type = NLA_U32 },
+	[SHADOW_A_LOG_DATA]	= { .type = NLA_UNSPEC },
+	[SHADOW_A_OBJ_TYPE]	= { .type = NLA_U32 },
+	[SHADOW_A_OBJ_ID]	= { .type = NLA_U64 },
+	[SHADOW_A_OBJ_DRIVER]	= { .type = NLA_STRING },
+};
+
+static int parse(struct nlmsghdr *nlh, struct nlattr **tb,
+		 char *err, size_t errlen)
+{
+	int rc;
+
+	rc = genlmsg_parse(nlh, 0, tb, SHADOW_A_MAX, policy);
+	if (rc < 0) {
+		snprintf(err, errlen, "malformed message: %s",
+			 nl_geterror(rc));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int missing(const char *what, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "malformed message: no %s attribute", what);
+	return -EINVAL;
+}
+
+static const char *str_or_null(struct nlattr *nla)
+{
+	return nla ? nla_get_string(nla) : NULL;
+}
+
+static long long u32_or_absent(struct nlattr *nla)
+{
+	return nla ? (long long)nla_get_u32(nla) : -1;
+}
+
+const char *sc_state_name(long long state)
+{
+	switch (state) {
+	case SHADOW_STATE_DETACHED:
+		return "detached";
+	case SHADOW_STATE_PASSIVE:
+		return "passive";
+	}
+	return "unknown";
+}
+
+const char *sc_obj_type_name(__u32 type)
+{
+	static const char * const names[] = {
+		[SHADOW_OBJ_NETDEV]		= "netdev",
+		[SHADOW_OBJ_IRQ]		= "irq",
+		[SHADOW_OBJ_NAPI]		= "napi",
+		[SHADOW_OBJ_DMA_COHERENT]	= "dma_coherent",
+	};
+
+	return type < __SHADOW_OBJ_MAX ? names[type] : "unknown";
+}
+
+/* Devices */
+
+int sc_dev_parse(struct nlmsghdr *nlh, struct sc_dev *dev,
+		 char *err, size_t errlen)
+{
+	struct nlattr *tb[SHADOW_A_MAX + 1];
+
+	if (parse(nlh, tb, err, errlen))
+		return -EINVAL;
+	if (!tb[SHADOW_A_DEV_IFINDEX])
+		return missing("SHADOW_A_DEV_IFINDEX", err, errlen);
+	if (!tb[SHADOW_A_DEV_IFNAME])
+		return missing("SHADOW_A_DEV_IFNAME", err, errlen);
+	dev->ifindex = nla_get_u32(tb[SHADOW_A_DEV_IFINDEX]);
+	dev->ifname = nla_get_string(tb[SHADOW_A_DEV_IFNAME]);
+	dev->driver = str_or_null(tb[SHADOW_A_DEV_DRIVER]);
+	dev->bus = str_or_null(tb[SHADOW_A_DEV_BUS]);
+	dev->bus_addr = str_or_null(tb[SHADOW_A_DEV_BUS_ADDR]);
+	dev->state = u32_or_absent(tb[SHADOW_A_DEV_STATE]);
+	dev->log_len = u32_or_absent(tb[SHADOW_A_DEV_LOG_LEN]);
+	dev->objects = u32_or_absent(tb[SHADOW_A_DEV_OBJECTS]);
+	dev->attached = tb[SHADOW_A_DEV_ATTACHED] ?
+		!!nla_get_u8(tb[SHADOW_A_DEV_ATTACHED]) : -1;
+	dev->priv_size = u32_or_absent(tb[SHADOW_A_DEV_PRIV_SIZE]);
+	dev->txq = u32_or_absent(tb[SHADOW_A_DEV_TXQ]);
+	dev->rxq = u32_or_absent(tb[SHADOW_A_DEV_RXQ]);
+	return 0;
+}
+
+static void text_num(FILE *f, const char *label, long long v)
+{
+	if (v >= 0)
+		fprintf(f, " %s %lld", label, v);
+}
+
+void sc_dev_text(FILE *f, const struct sc_dev *dev)
+{
+	fprintf(f, "%s ifindex %u", dev->ifname, dev->ifindex);
+	if (dev->driver)
+		fprintf(f, " driver %s", dev->driver);
+	if (dev->bus_addr)
+		fprintf(f, " %s %s", dev->bus ? dev->bus : "bus",
+			dev->bus_addr);
+	if (dev->state >= 0)
+		fprintf(f, " state %s", sc_state_name(dev->state));
+	text_num(f, "log", dev->log_len);
+	text_num(f, "objects", dev->objects);
+	text_num(f, "priv", dev->priv_size);
+	text_num(f, "txq", dev->txq);
+	text_num(f, "rxq", dev->rxq);
+	if (dev->attached == 0)
+		fputs(" late-attach", f);
+	fputc('\n', f);
+}
+
+static void json_str(struct json_object *obj, const char *key,
+		     const char *s)
+{
+	if (s)
+		json_object_object_add(obj, key, json_object_new_string(s));
+}
+
+static void json_num(struct json_object *obj, const char *key,
+		     long long v)
+{
+	if (v >= 0)
+		json_object_object_add(obj, key, json_object_new_int64(v));
+}
+
+struct json_object *sc_dev_json(const struct sc_dev *dev)
+{
+	struct json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	json_str(obj, "ifname", dev->ifname);
+	json_num(obj, "ifindex", dev->ifindex);
+	json_str(obj, "driver", dev->driver);
+	json_str(obj, "bus", dev->bus);
+	json_str(obj, "bus_addr", dev->bus_addr);
+	if (dev->state >= 0)
+		json_str(obj, "state", sc_state_name(dev->state));
+	json_num(obj, "log_len", dev->log_len);
+	json_num(obj, "objects", dev->objects);
+	if (dev->attached >= 0)
+		json_object_object_add(obj, "attached",
+				       json_object_new_boolean(dev->attached));
+	json_num(obj, "priv_size", dev->priv_size);
+	json_num(obj, "txq", dev->txq);
+	json_num(obj, "rxq", dev->rxq);
+	return obj;
+}
+
+/* Objects */
+
+int sc_obj_parse(struct nlmsghdr *nlh, struct sc_obj *obj,
+		 char *err, size_t errlen)
+{
+	struct nlattr *tb[SHADOW_A_MAX + 1];
+
+	if (parse(nlh, tb, err, errlen))
+		return -EINVAL;
+	if (!tb[SHADOW_A_OBJ_TYPE])
+		return missing("SHADOW_A_OBJ_TYPE", err, errlen);
+	obj->type = nla_get_u32(tb[SHADOW_A_OBJ_TYPE]);
+	obj->id = tb[SHADOW_A_OBJ_ID] ? nla_get_u64(tb[SHADOW_A_OBJ_ID]) : 0;
+	obj->driver = str_or_null(tb[SHADOW_A_OBJ_DRIVER]);
+	obj->ifindex = u32_or_absent(tb[SHADOW_A_DEV_IFINDEX]);
+	obj->bus_addr = str_or_null(tb[SHADOW_A_DEV_BUS_ADDR]);
+	return 0;
+}
+
+void sc_obj_text(FILE *f, const struct sc_obj *obj)
+{
+	fprintf(f, "%s id %" PRIu64, sc_obj_type_name(obj->type),
+		(uint64_t)obj->id);
+	if (obj->driver)
+		fprintf(f, " driver %s", obj->driver);
+	text_num(f, "ifindex", obj->ifindex);
+	if (obj->bus_addr)
+		fprintf(f, " bus_addr %s", obj->bus_addr);
+	fputc('\n', f);
+}
+
+struct json_object *sc_obj_json(const struct sc_obj *obj)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	json_str(o, "type", sc_obj_type_name(obj->type));
+	json_object_object_add(o, "id", json_object_new_uint64(obj->id));
+	json_str(o, "driver", obj->driver);
+	json_num(o, "ifindex", obj->ifindex);
+	json_str(o, "bus_addr", obj->bus_addr);
+	return o;
+}
+
+/* Log entries: a table of fields per key */
+
+enum field_kind {
+	F_U32,		/* number */
+	F_X32,		/* number; hexadecimal in text */
+	F_BOOL8,	/* u8, on/off */
+	F_BOOL32,	/* u32, on/off */
+	F_MASK32,	/* u32 & mask, on/off */
+	F_X64,		/* u64; "0x%016llx" in text and JSON */
+	F_MAC,		/* the whole data, aa:bb:... */
+	F_VLAN,		/* struct shadow_log_vlan */
+};
+
+struct field {
+	const char *json;	/* JSON key */
+	const char *text;	/* text label; "" value only, NULL JSON only */
+	enum field_kind kind;
+	unsigned short off;
+	unsigned int mask;
+};
+
+#define FLD(s, m, j, t, k) { j, t, k, offsetof(struct s, m), 0 }
+#define RING(m, j, t)	FLD(ethtool_ringparam, m, j, t, F_U32)
+#define COAL(m, t)	FLD(ethtool_coalesce, m, #m, t, F_U32)
+#define PAUSE(m, n)	FLD(ethtool_pauseparam, m, n, n, F_BOOL32)
+#define CHAN(m, j, t)	FLD(ethtool_channels, m, j, t, F_U32)
+
+static const struct field up_fields[] = {
+	{ "up", "", F_BOOL8, 0, 0 },
+};
+
+static const struct field mtu_fields[] = {
+	{ "mtu", "", F_U32, 0, 0 },
+};
+
+static const struct field mac_fields[] = {
+	{ "address", "", F_MAC, 0, 0 },
+};
+
+static const struct field rx_flags_fields[] = {
+	{ "promisc", "promisc", F_MASK32, 0, IFF_PROMISC },
+	{ "allmulti", "allmulti", F_MASK32, 0, IFF_ALLMULTI },
+};
+
+static const struct field vlan_fields[] = {
+	{ NULL, "", F_VLAN, 0, 0 },
+};
+
+static const struct field features_fields[] = {
+	{ "features", "", F_X64, 0, 0 },
+};
+
+static const struct field msglevel_fields[] = {
+	{ "msglevel", "", F_X32, 0, 0 },
+};
+
+static const struct field priv_flags_fields[] = {
+	{ "priv_flags", "", F_X32, 0, 0 },
+};
+
+static const struct field ring_fields[] = {
+	RING(rx_pending, "rx", "rx"),
+	RING(rx_mini_pending, "rx_mini", "rx-mini"),
+	RING(rx_jumbo_pending, "rx_jumbo", "rx-jumbo"),
+	RING(tx_pending, "tx", "tx"),
+	RING(rx_max_pending, "rx_max", NULL),
+	RING(rx_mini_max_pending, "rx_mini_max", NULL),
+	RING(rx_jumbo_max_pending, "rx_jumbo_max", NULL),
+	RING(tx_max_pending, "tx_max", NULL),
+};
+
+static const struct field coalesce_fields[] = {
+	COAL(rx_coalesce_usecs, "rx-usecs"),
+	COAL(rx_max_coalesced_frames, "rx-frames"),
+	COAL(rx_coalesce_usecs_irq, NULL),
+	COAL(rx_max_coalesced_frames_irq, NULL),
+	COAL(tx_coalesce_usecs, "tx-usecs"),
+	COAL(tx_max_coalesced_frames, "tx-frames"),
+	COAL(tx_coalesce_usecs_irq, NULL),
+	COAL(tx_max_coalesced_frames_irq, NULL),
+	COAL(stats_block_coalesce_usecs, NULL),
+	COAL(use_adaptive_rx_coalesce, "adaptive-rx"),
+	COAL(use_adaptive_tx_coalesce, "adaptive-tx"),
+	COAL(pkt_rate_low, NULL),
+	COAL(rx_coalesce_usecs_low, NULL),
+	COAL(rx_max_coalesced_frames_low, NULL),
+	COAL(tx_coalesce_usecs_low, NULL),
+	COAL(tx_max_coalesced_frames_low, NULL),
+	COAL(pkt_rate_high, NULL),
+	COAL(rx_coalesce_usecs_high, NULL),
+	COAL(rx_max_coalesced_frames_high, NULL),
+	COAL(tx_coalesce_usecs_high, NULL),
+	COAL(tx_max_coalesced_frames_high, NULL),
+	COAL(rate_sample_interval, NULL),
+};
+
+static const struct field pause_fields[] = {
+	PAUSE(autoneg, "autoneg"),
+	PAUSE(rx_pause, "rx"),
+	PAUSE(tx_pause, "tx"),
+};
+
+static const struct field channels_fields[] = {
+	CHAN(rx_count, "rx", "rx"),
+	CHAN(tx_count, "tx", "tx"),
+	CHAN(other_count, "other", "other"),
+	CHAN(combined_count, "combined", "combined"),
+	CHAN(max_rx, "rx_max", NULL),
+	CHAN(max_tx, "tx_max", NULL),
+	CHAN(max_other, "other_max", NULL),
+	CHAN(max_combined, "combined_max", NULL),
+};
+
+static const struct field wol_fields[] = {
+	FLD(ethtool_wolinfo, supported, "supported", "supported", F_X32),
+	FLD(ethtool_wolinfo, wolopts, "wolopts", "wolopts", F_X32),
+};
+
+static const struct field eee_fields[] = {
+	FLD(ethtool_eee, eee_enabled, "eee_enabled", "enabled", F_BOOL32),
+	FLD(ethtool_eee, tx_lpi_enabled, "tx_lpi_enabled", "tx-lpi",
+	    F_BOOL32),
+	FLD(ethtool_eee, tx_lpi_timer, "tx_lpi_timer", "tx-lpi-timer",
+	    F_U32),
+	FLD(ethtool_eee, advertised, "advertised", "advertised", F_X32),
+};
+
+struct key_desc {
+	const char *name;
+	size_t size;		/* the least SHADOW_A_LOG_DATA length */
+	const struct field *fields;
+	size_t nfields;
+};
+
+#define KEY(n, type, f) { n, sizeof(type), f, ARRAY_SIZE(f) }
+
+static const struct key_desc keys[__SHADOW_LOG_MAX] = {
+	[SHADOW_LOG_UP]		= KEY("up", __u8, up_fields),
+	[SHADOW_LOG_MTU]	= KEY("mtu", __u32, mtu_fields),
+	[SHADOW_LOG_MAC]	= KEY("mac", __u8, mac_fields),
+	[SHADOW_LOG_RX_FLAGS]	= KEY("rx_flags", __u32, rx_flags_fields),
+	[SHADOW_LOG_VLAN]	= KEY("vlan", struct shadow_log_vlan,
+				      vlan_fields),
+	[SHADOW_LOG_FEATURES]	= KEY("features", __u64, features_fields),
+	[SHADOW_LOG_MSGLEVEL]	= KEY("msglevel", __u32, msglevel_fields),
+	[SHADOW_LOG_PRIV_FLAGS]	= KEY("priv_flags", __u32, priv_flags_fields),
+	[SHADOW_LOG_RING]	= KEY("ring", struct ethtool_ringparam,
+				      ring_fields),
+	[SHADOW_LOG_COALESCE]	= KEY("coalesce", struct ethtool_coalesce,
+				      coalesce_fields),
+	[SHADOW_LOG_PAUSE]	= KEY("pause", struct ethtool_pauseparam,
+				      pause_fields),
+	[SHADOW_LOG_CHANNELS]	= KEY("channels", struct ethtool_channels,
+				      channels_fields),
+	[SHADOW_LOG_WOL]	= KEY("wol", struct ethtool_wolinfo,
+				      wol_fields),
+	[SHADOW_LOG_EEE]	= KEY("eee", struct ethtool_eee, eee_fields),
+};
+
+const char *sc_log_key_name(__u32 key)
+{
+	return key < __SHADOW_LOG_MAX ? keys[key].name : NULL;
+}
+
+int sc_log_parse(struct nlmsghdr *nlh, struct sc_log *log,
+		 char *err, size_t errlen)
+{
+	struct nlattr *tb[SHADOW_A_MAX + 1];
+
+	if (parse(nlh, tb, err, errlen))
+		return -EINVAL;
+	if (!tb[SHADOW_A_LOG_SEQ])
+		return missing("SHADOW_A_LOG_SEQ", err, errlen);
+	if (!tb[SHADOW_A_LOG_KEY])
+		return missing("SHADOW_A_LOG_KEY", err, errlen);
+	if (!tb[SHADOW_A_LOG_DATA])
+		return missing("SHADOW_A_LOG_DATA", err, errlen);
+	log->seq = nla_get_u64(tb[SHADOW_A_LOG_SEQ]);
+	log->key = nla_get_u32(tb[SHADOW_A_LOG_KEY]);
+	log->ifindex = tb[SHADOW_A_DEV_IFINDEX] ?
+		nla_get_u32(tb[SHADOW_A_DEV_IFINDEX]) : 0;
+	log->data = nla_data(tb[SHADOW_A_LOG_DATA]);
+	log->len = nla_len(tb[SHADOW_A_LOG_DATA]);
+	/* Unknown keys (a newer kernel) are shown by number, not refused. */
+	if (log->key < __SHADOW_LOG_MAX &&
+	    (size_t)log->len < keys[log->key].size) {
+		snprintf(err, errlen,
+			 "log entry seq %" PRIu64 ": %s data is %d bytes, expected %zu",
+			 (uint64_t)log->seq, keys[log->key].name, log->len,
+			 keys[log->key].size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static __u32 get_u32(const struct sc_log *log, unsigned int off)
+{
+	__u32 v;
+
+	memcpy(&v, log->data + off, sizeof(v));
+	return v;
+}
+
+static __u64 get_u64(const struct sc_log *log, unsigned int off)
+{
+	__u64 v;
+
+	memcpy(&v, log->data + off, sizeof(v));
+	return v;
+}
+
+static void format_mac(const struct sc_log *log, char *buf, size_t size)
+{
+	size_t pos = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < log->len && pos + 3 < size; i++)
+		pos += snprintf(buf + pos, size - pos, "%s%02x",
+				i ? ":" : "", log->data[i]);
+}
+
+static const char *vlan_proto(__u16 proto, char *buf, size_t size)
+{
+	switch (proto) {
+	case ETH_P_8021Q:
+		return "802.1Q";
+	case ETH_P_8021AD:
+		return "802.1ad";
+	}
+	snprintf(buf, size, "0x%04x", proto);
+	return buf;
+}
+
+static bool field_bool(const struct sc_log *log, const struct field *fl)
+{
+	switch (fl->kind) {
+	case F_BOOL8:
+		return log->data[fl->off];
+	case F_MASK32:
+		return get_u32(log, fl->off) & fl->mask;
+	default:
+		return get_u32(log, fl->off);
+	}
+}
+
+static void field_text(FILE *f, const struct sc_log *log,
+		       const struct field *fl)
+{
+	struct shadow_log_vlan vlan;
+	char buf[128];
+
+	if (!fl->text)
+		return;
+	if (*fl->text)
+		fprintf(f, " %s", fl->text);
+	switch (fl->kind) {
+	case F_U32:
+		fprintf(f, " %u", get_u32(log, fl->off));
+		break;
+	case F_X32:
+		fprintf(f, " 0x%x", get_u32(log, fl->off));
+		break;
+	case F_BOOL8:
+	case F_BOOL32:
+	case F_MASK32:
+		fputs(field_bool(log, fl) ? " on" : " off", f);
+		break;
+	case F_X64:
+		fprintf(f, " 0x%016llx",
+			(unsigned long long)get_u64(log, fl->off));
+		break;
+	case F_MAC:
+		format_mac(log, buf, sizeof(buf));
+		fprintf(f, " %s", buf);
+		break;
+	case F_VLAN:
+		memcpy(&vlan, log->data, sizeof(vlan));
+		fprintf(f, " %s %u",
+			vlan_proto(ntohs(vlan.proto), buf, sizeof(buf)),
+			vlan.vid);
+		break;
+	}
+}
+
+static void field_json(struct json_object *obj, const struct sc_log *log,
+		       const struct field *fl)
+{
+	struct shadow_log_vlan vlan;
+	struct json_object *v = NULL;
+	char buf[128];
+
+	switch (fl->kind) {
+	case F_U32:
+	case F_X32:
+		v = json_object_new_int64(get_u32(log, fl->off));
+		break;
+	case F_BOOL8:
+	case F_BOOL32:
+	case F_MASK32:
+		v = json_object_new_boolean(field_bool(log, fl));
+		break;
+	case F_X64:
+		snprintf(buf, sizeof(buf), "0x%016llx",
+			 (unsigned long long)get_u64(log, fl->off));
+		v = json_object_new_string(buf);
+		break;
+	case F_MAC:
+		format_mac(log, buf, sizeof(buf));
+		v = json_object_new_string(buf);
+		break;
+	case F_VLAN:
+		memcpy(&vlan, log->data, sizeof(vlan));
+		json_str(obj, "proto",
+			 vlan_proto(ntohs(vlan.proto), buf, sizeof(buf)));
+		json_num(obj, "vid", vlan.vid);
+		return;
+	}
+	json_object_object_add(obj, fl->json, v);
+}
+
+void sc_log_text(FILE *f, const struct sc_log *log)
+{
+	const struct key_desc *kd;
+	size_t i;
+
+	fprintf(f, "seq %" PRIu64, (uint64_t)log->seq);
+	if (log->key >= __SHADOW_LOG_MAX) {
+		fprintf(f, " key-%u len %d\n", log->key, log->len);
+		return;
+	}
+	kd = &keys[log->key];
+	fprintf(f, " %s", kd->name);
+	for (i = 0; i < kd->nfields; i++)
+		field_text(f, log, &kd->fields[i]);
+	fputc('\n', f);
+}
+
+struct json_object *sc_log_json(const struct sc_log *log)
+{
+	struct json_object *obj = json_object_new_object();
+	const struct key_desc *kd;
+	char name[32];
+	size_t i;
+
+	if (!obj)
+		return NULL;
+	json_object_object_add(obj, "seq", json_object_new_uint64(log->seq));
+	if (log->key >= __SHADOW_LOG_MAX) {
+		snprintf(name, sizeof(name), "key-%u", log->key);
+		json_str(obj, "key", name);
+		json_num(obj, "len", log->len);
+		return obj;
+	}
+	kd = &keys[log->key];
+	json_str(obj, "key", kd->name);
+	for (i = 0; i < kd->nfields; i++)
+		field_json(obj, log, &kd->fields[i]);
+	return obj;
+}
+
+/* One entry point for the commands and the tests */
+
+int sc_decode(enum sc_kind kind, struct nlmsghdr *nlh, FILE *f,
+	      struct json_object *array, char *err, size_t errlen)
+{
+	struct json_object *obj = NULL;
+	union {
+		struct sc_dev dev;
+		struct sc_log log;
+		struct sc_obj obj;
+	} u;
+	int rc;
+
+	switch (kind) {
+	case SC_KIND_DEV:
+		rc = sc_dev_parse(nlh, &u.dev, err, errlen);
+		if (rc)
+			return rc;
+		if (!array)
+			sc_dev_text(f, &u.dev);
+		else
+			obj = sc_dev_json(&u.dev);
+		break;
+	case SC_KIND_LOG:
+		rc = sc_log_parse(nlh, &u.log, err, errlen);
+		if (rc)
+			return rc;
+		if (!array)
+			sc_log_text(f, &u.log);
+		else
+			obj = sc_log_json(&u.log);
+		break;
+	case SC_KIND_OBJ:
+		rc = sc_obj_parse(nlh, &u.obj, err, errlen);
+		if (rc)
+			return rc;
+		if (!array)
+			sc_obj_text(f, &u.obj);
+		else
+			obj = sc_obj_json(&u.obj);
+		break;
+	}
+	if (array) {
+		if (!obj) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		json_object_array_add(array, obj);
+	}
+	return 0;
+}

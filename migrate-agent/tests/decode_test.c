@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of decode.c: build the messages the kernel would send, as
+ * linux/shadow.h describes them, with libnl's nlmsg/nla API, decode them
+ * and compare the text and the JSON. Prints "ok - NAME" or "not ok - NAME"
+ * per test (tests/run.sh numbers them) and exits 1 when any failed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/ethtool.h>
+#include <linux/if_ether.h>
+#include <linux/shadow.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "compiler.h"
+#include "decode.h"
+
+#define FAMILY	0x1e	/* any id: decoding never looks at it */
+
+static int failed;
+
+static struct nl_msg *new_msg(int cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg || !genlmsg_put(msg, 1234, 7, FAMILY, 0, NLM_F_MULTI, cmd,
+				 SHADOW_GENL_VERSION)) {
+		fprintf(stderr, "cannot build a message\n");
+		exit(2);
+	}
+	return msg;
+}
+
+static void result(const char *name, bool ok)
+{
+	printf("%sok - %s\n", ok ? "" : "not ", name);
+	if (!ok)
+		failed = 1;
+}
+
+/* Decode MSG as KIND both ways; expect TEXT (one line) and JSON. */
+static void check(const char *name, struct nl_msg *msg, enum sc_kind kind,
+		  const char *text, const char *json)
+{
+	struct json_object *array = json_object_new_array();
+	struct json_object *obj;
+	char *buf = NULL;
+	size_t len = 0;
+	char err[256] = "";
+	const char *got;
+	bool ok = true;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	if (!f || !array)
+		exit(2);
+	if (sc_decode(kind, nlmsg_hdr(msg), f, NULL, err, sizeof(err))) {
+		printf("# text: error: %s\n", err);
+		ok = false;
+	}
+	fclose(f);
+	if (ok && (len < 1 || buf[len - 1] != '\n' ||
+		   strncmp(buf, text, len - 1) || strlen(text) != len - 1)) {
+		printf("# text: got      \"%.*s\"\n", (int)len, buf);
+		printf("# text: expected \"%s\\n\"\n", text);
+		ok = false;
+	}
+	if (sc_decode(kind, nlmsg_hdr(msg), NULL, array, err, sizeof(err))) {
+		printf("# json: error: %s\n", err);
+		ok = false;
+	} else {
+		obj = json_object_array_get_idx(array, 0);
+		got = json_object_to_json_string_ext(obj,
+			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+		if (strcmp(got, json)) {
+			printf("# json: got      %s\n", got);
+			printf("# json: expected %s\n", json);
+			ok = false;
+		}
+	}
+	result(name, ok);
+	free(buf);
+	json_object_put(array);
+	nlmsg_free(msg);
+}
+
+/* Decoding MSG must fail, both ways, with an error containing WANT. */
+static void check_error(const char *name, struct nl_msg *msg,
+			enum sc_kind kind, const char *want)
+{
+	struct json_object *array = json_object_new_array();
+	char *buf = NULL;
+	size_t len = 0;
+	char err[256] = "";
+	bool ok = true;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	if (!f || !array)
+		exit(2);
+	if (sc_decode(kind, nlmsg_hdr(msg), f, NULL, err, sizeof(err)) !=
+	    -EINVAL || !strstr(err, want)) {
+		printf("# text: error \"%s\", expected \"%s\"\n", err, want);
+		ok = false;
+	}
+	fclose(f);
+	if (len) {
+		printf("# text: printed \"%.*s\"\n", (int)len, buf);
+		ok = false;
+	}
+	err[0] = '\0';
+	if (sc_decode(kind, nlmsg_hdr(msg), NULL, array, err, sizeof(err)) !=
+	    -EINVAL || !strstr(err, want) ||
+	    json_object_array_length(array)) {
+		printf("# json: error \"%s\", expected \"%s\"\n", err, want);
+		ok = false;
+	}
+	result(name, ok);
+	free(buf);
+	json_object_put(array);
+	nlmsg_free(msg);
+}
+
+/* Devices */
+
+static struct nl_msg *dev_msg(int cmd, const char *ifname, __u32 ifindex,
+			      const char *driver, const char *bus,
+			      const char *bus_addr, __u32 state, __u8 attached)
+{
+	struct nl_msg *msg = new_msg(cmd);
+
+	nla_put_u32(msg, SHADOW_A_DEV_IFINDEX, ifindex);
+	nla_put_string(msg, SHADOW_A_DEV_IFNAME, ifname);
+	nla_put_string(msg, SHADOW_A_DEV_DRIVER, driver);
+	nla_put_string(msg, SHADOW_A_DEV_BUS, bus);
+	nla_put_string(msg, SHADOW_A_DEV_BUS_ADDR, bus_addr);
+	nla_put_u32(msg, SHADOW_A_DEV_STATE, state);
+	nla_put_u32(msg, SHADOW_A_DEV_LOG_LEN, 5);
+	nla_put_u32(msg, SHADOW_A_DEV_OBJECTS, 7);
+	nla_put_u8(msg, SHADOW_A_DEV_ATTACHED, attached);
+	nla_put_u32(msg, SHADOW_A_DEV_PRIV_SIZE, 2048);
+	nla_put_u32(msg, SHADOW_A_DEV_TXQ, 1);
+	nla_put_u32(msg, SHADOW_A_DEV_RXQ, 1);
+	return msg;
+}
+
+static void test_dev(void)
+{
+	struct nl_msg *msg;
+
+	check("dev: DEV_GET reply",
+	      dev_msg(SHADOW_CMD_DEV_GET, "eth0", 2, "e1000", "pci",
+		      "0000:00:02.0", SHADOW_STATE_PASSIVE, 1),
+	      SC_KIND_DEV,
+	      "eth0 ifindex 2 driver e1000 pci 0000:00:02.0 state passive log 5 objects 7 priv 2048 txq 1 rxq 1",
+	      "{\"ifname\":\"eth0\",\"ifindex\":2,\"driver\":\"e1000\",\"bus\":\"pci\",\"bus_addr\":\"0000:00:02.0\",\"state\":\"passive\",\"log_len\":5,\"objects\":7,\"attached\":true,\"priv_size\":2048,\"txq\":1,\"rxq\":1}");
+	check("dev: detach event, late attach, virtio",
+	      dev_msg(SHADOW_CMD_EVENT, "ens4", 3, "virtio_net", "virtio",
+		      "virtio0", SHADOW_STATE_DETACHED, 0),
+	      SC_KIND_DEV,
+	      "ens4 ifindex 3 driver virtio_net virtio virtio0 state detached log 5 objects 7 priv 2048 txq 1 rxq 1 late-attach",
+	      "{\"ifname\":\"ens4\",\"ifindex\":3,\"driver\":\"virtio_net\",\"bus\":\"virtio\",\"bus_addr\":\"virtio0\",\"state\":\"detached\",\"log_len\":5,\"objects\":7,\"attached\":false,\"priv_size\":2048,\"txq\":1,\"rxq\":1}");
+
+	msg = new_msg(SHADOW_CMD_DEV_GET);
+	nla_put_u32(msg, SHADOW_A_DEV_IFINDEX, 9);
+	nla_put_string(msg, SHADOW_A_DEV_IFNAME, "eth9");
+	check("dev: only the required attributes", msg, SC_KIND_DEV,
+	      "eth9 ifindex 9", "{\"ifname\":\"eth9\",\"ifindex\":9}");
+
+	msg = new_msg(SHADOW_CMD_DEV_GET);
+	nla_put_string(msg, SHADOW_A_DEV_IFNAME, "eth0");
+	check_error("dev: no ifindex is an error", msg, SC_KIND_DEV,
+		    "no SHADOW_A_DEV_IFINDEX");
+
+	msg = new_msg(SHADOW_CMD_DEV_GET);
+	nla_put_u32(msg, SHADOW_A_DEV_IFINDEX, 2);
+	nla_put(msg, SHADOW_A_DEV_IFNAME, 4, "eth0");
+	check_error("dev: unterminated string is an error", msg, SC_KIND_DEV,
+		    "malformed message");
+
+	msg = new_msg(SHADOW_CMD_DEV_GET);
+	nla_put_u32(msg, SHADOW_A_DEV_IFINDEX, 2);
+	nla_put_string(msg, SHADOW_A_DEV_IFNAME, "eth0");
+	nla_put(msg, SHADOW_A_DEV_STATE, 2, "\1");
+	check_error("dev: short u32 is an error", msg, SC_KIND_DEV,
+		    "malformed message");
+}
+
+/* Log entries */
+
+static struct nl_msg *log_msg(__u64 seq, __u32 key, const void *data,
+			      int len)
+{
+	struct nl_msg *msg = new_msg(SHADOW_CMD_LOG_GET);
+
+	nla_put_u32(msg, SHADOW_A_DEV_IFINDEX, 2);
+	/* what nla_put_u64_64bit adds where 64-bit alignment matters */
+	nla_put(msg, SHADOW_A_PAD, 0, NULL);
+	nla_put_u64(msg, SHADOW_A_LOG_SEQ, seq);
+	nla_put_u32(msg, SHADOW_A_LOG_KEY, key);
+	nla_put(msg, SHADOW_A_LOG_DATA, len, data);
+	return msg;
+}
+
+#define LOG(seq, key, v) log_msg(seq, key, &(v), sizeof(v))
+
+static void test_log_scalars(void)
+{
+	unsigned char mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+	struct shadow_log_vlan vlan;
+	__u64 features = 0x1d00000000c9ULL;
+	__u32 u32;
+	__u8 u8;
+
+	u8 = 1;
+	check("log: up", LOG(10, SHADOW_LOG_UP, u8), SC_KIND_LOG,
+	      "seq 10 up on", "{\"seq\":10,\"key\":\"up\",\"up\":true}");
+	u8 = 0;
+	check("log: down", LOG(11, SHADOW_LOG_UP, u8), SC_KIND_LOG,
+	      "seq 11 up off", "{\"seq\":11,\"key\":\"up\",\"up\":false}");
+	u32 = 1400;
+	check("log: mtu", LOG(12, SHADOW_LOG_MTU, u32), SC_KIND_LOG,
+	      "seq 12 mtu 1400", "{\"seq\":12,\"key\":\"mtu\",\"mtu\":1400}");
+	check("log: mac", LOG(13, SHADOW_LOG_MAC, mac), SC_KIND_LOG,
+	      "seq 13 mac 52:54:00:12:34:56",
+	      "{\"seq\":13,\"key\":\"mac\",\"address\":\"52:54:00:12:34:56\"}");
+	vlan.proto = htons(ETH_P_8021Q);
+	vlan.vid = 10;
+	check("log: vlan 802.1Q", LOG(14, SHADOW_LOG_VLAN, vlan), SC_KIND_LOG,
+	      "seq 14 vlan 802.1Q 10",
+	      "{\"seq\":14,\"key\":\"vlan\",\"proto\":\"802.1Q\",\"vid\":10}");
+	vlan.proto = htons(ETH_P_8021AD);
+	vlan.vid = 4094;
+	check("log: vlan 802.1ad", LOG(16, SHADOW_LOG_VLAN, vlan),
+	      SC_KIND_LOG, "seq 16 vlan 802.1ad 4094",
+	      "{\"seq\":16,\"key\":\"vlan\",\"proto\":\"802.1ad\",\"vid\":4094}");
+	u32 = IFF_UP | IFF_PROMISC;
+	check("log: rx_flags", LOG(17, SHADOW_LOG_RX_FLAGS, u32), SC_KIND_LOG,
+	      "seq 17 rx_flags promisc on allmulti off",
+	      "{\"seq\":17,\"key\":\"rx_flags\",\"promisc\":true,\"allmulti\":false}");
+	check("log: features", LOG(18, SHADOW_LOG_FEATURES, features),
+	      SC_KIND_LOG, "seq 18 features 0x00001d00000000c9",
+	      "{\"seq\":18,\"key\":\"features\",\"features\":\"0x00001d00000000c9\"}");
+	u32 = 0x7;
+	check("log: msglevel", LOG(19, SHADOW_LOG_MSGLEVEL, u32), SC_KIND_LOG,
+	      "seq 19 msglevel 0x7",
+	      "{\"seq\":19,\"key\":\"msglevel\",\"msglevel\":7}");
+	u32 = 0x12;
+	check("log: priv_flags", LOG(20, SHADOW_LOG_PRIV_FLAGS, u32),
+	      SC_KIND_LOG, "seq 20 priv_flags 0x12",
+	      "{\"seq\":20,\"key\":\"priv_flags\",\"priv_flags\":18}");
+	u32 = 1;
+	check("log: unknown key is shown by number",
+	      LOG(21, __SHADOW_LOG_MAX + 5, u32), SC_KIND_LOG,
+	      "seq 21 key-19 len 4",
+	      "{\"seq\":21,\"key\":\"key-19\",\"len\":4}");
+	check("log: 64-bit sequence number",
+	      LOG(0x123456789ULL, SHADOW_LOG_MTU, u32), SC_KIND_LOG,
+	      "seq 4886718345 mtu 1",
+	      "{\"seq\":4886718345,\"key\":\"mtu\",\"mtu\":1}");
+}
+
+static void test_log_ethtool(void)
+{
+	struct ethtool_ringparam ring = { ETHTOOL_GRINGPARAM, 4096, 0, 0,
+					  4096, 256, 0, 0, 256 };
+	struct ethtool_pauseparam pause = { ETHTOOL_GPAUSEPARAM, 1, 1, 0 };
+	struct ethtool_channels ch = { ETHTOOL_GCHANNELS, 0, 0, 1, 8,
+				       0, 0, 1, 4 };
+	struct ethtool_wolinfo wol = { ETHTOOL_GWOL, 0x21, 0x20, { 0 } };
+	struct ethtool_eee eee = { .cmd = ETHTOOL_GEEE, .advertised = 0x28,
+				   .eee_enabled = 1, .tx_lpi_enabled = 0,
+				   .tx_lpi_timer = 100 };
+
+	check("log: ring", LOG(15, SHADOW_LOG_RING, ring), SC_KIND_LOG,
+	      "seq 15 ring rx 256 rx-mini 0 rx-jumbo 0 tx 256",
+	      "{\"seq\":15,\"key\":\"ring\",\"rx\":256,\"rx_mini\":0,\"rx_jumbo\":0,\"tx\":256,\"rx_max\":4096,\"rx_mini_max\":0,\"rx_jumbo_max\":0,\"tx_max\":4096}");
+	check("log: pause", LOG(22, SHADOW_LOG_PAUSE, pause), SC_KIND_LOG,
+	      "seq 22 pause autoneg on rx on tx off",
+	      "{\"seq\":22,\"key\":\"pause\",\"autoneg\":true,\"rx\":true,\"tx\":false}");
+	check("log: channels", LOG(23, SHADOW_LOG_CHANNELS, ch), SC_KIND_LOG,
+	      "seq 23 channels rx 0 tx 0 other 1 combined 4",
+	      "{\"seq\":23,\"key\":\"channels\",\"rx\":0,\"tx\":0,\"other\":1,\"combined\":4,\"rx_max\":0,\"tx_max\":0,\"other_max\":1,\"combined_max\":8}");
+	check("log: wol", LOG(24, SHADOW_LOG_WOL, wol), SC_KIND_LOG,
+	      "seq 24 wol supported 0x21 wolopts 0x20",
+	      "{\"seq\":24,\"key\":\"wol\",\"supported\":33,\"wolopts\":32}");
+	check("log: eee", LOG(25, SHADOW_LOG_EEE, eee), SC_KIND_LOG,
+	      "seq 25 eee enabled on tx-lpi off tx-lpi-timer 100 advertised 0x28",
+	      "{\"seq\":25,\"key\":\"eee\",\"eee_enabled\":true,\"tx_lpi_enabled\":false,\"tx_lpi_timer\":100,\"advertised\":40}");
+}
+
+/* Every field of struct ethtool_coalesce by its C name, cmd aside. */
+static void test_log_coalesce(void)
+{
+	static const char * const names[] = {
+		"rx_coalesce_usecs", "rx_max_coalesced_frames",
+		"rx_coalesce_usecs_irq", "rx_max_coalesced_frames_irq",
+		"tx_coalesce_usecs", "tx_max_coalesced_frames",
+		"tx_coalesce_usecs_irq", "tx_max_coalesced_frames_irq",
+		"stats_block_coalesce_usecs", "use_adaptive_rx_coalesce",
+		"use_adaptive_tx_coalesce", "pkt_rate_low",
+		"rx_coalesce_usecs_low", "rx_max_coalesced_frames_low",
+		"tx_coalesce_usecs_low", "tx_max_coalesced_frames_low",
+		"pkt_rate_high", "rx_coalesce_usecs_high",
+		"rx_max_coalesced_frames_high", "tx_coalesce_usecs_high",
+		"tx_max_coalesced_frames_high", "rate_sample_interval",
+	};
+	__u32 words[sizeof(struct ethtool_coalesce) / sizeof(__u32)];
+	char json[2048];
+	size_t i, pos;
+
+	if (ARRAY_SIZE(words) != ARRAY_SIZE(names) + 1) {
+		result("log: coalesce (struct ethtool_coalesce changed)", 0);
+		return;
+	}
+	words[0] = ETHTOOL_GCOALESCE;
+	pos = snprintf(json, sizeof(json),
+		       "{\"seq\":26,\"key\":\"coalesce\"");
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		words[i + 1] = 100 + i;
+		pos += snprintf(json + pos, sizeof(json) - pos, ",\"%s\":%zu",
+				names[i], 100 + i);
+	}
+	snprintf(json + pos, sizeof(json) - pos, "}");
+	check("log: coalesce", LOG(26, SHADOW_LOG_COALESCE, words),
+	      SC_KIND_LOG,
+	      "seq 26 coalesce rx-usecs 100 rx-frames 101 tx-usecs 104 tx-frames 105 adaptive-rx 109 adaptive-tx 110",
+	      json);
+}
+
+static void test_log_errors(void)
+{
+	struct ethtool_ringparam ring = { 0 };
+	struct nl_msg *msg;
+	__u16 u16 = 1;
+
+	check_error("log: short ring data is an error",
+		    log_msg(30, SHADOW_LOG_RING, &ring, 8), SC_KIND_LOG,
+		    "ring data is 8 bytes, expected 36");
+	check_error("log: short coalesce data is an error",
+		    log_msg(31, SHADOW_LOG_COALESCE, &ring, sizeof(ring)),
+		    SC_KIND_LOG, "coalesce data is 36 bytes, expected 92");
+	check_error("log: short eee data is an error",
+		    log_msg(32, SHADOW_LOG_EEE, &ring, 0), SC_KIND_LOG,
+		    "eee data is 0 bytes");
+	check_error("log: short mtu data is an error",
+		    LOG(33, SHADOW_LOG_MTU, u16), SC_KIND_LOG,
+		    "mtu data is 2 bytes, expected 4");
+	check_error("log: empty mac is an error",
+		    log_msg(34, SHADOW_LOG_MAC, NULL, 0), SC_KIND_LOG,
+		    "mac data is 0 bytes");
+
+	msg = new_msg(SHADOW_CMD_LOG_GET);
+	nla_put_u64(msg, SHADOW_A_LOG_SEQ, 35);
+	nla_put_u32(msg, SHADOW_A_LOG_KEY, SHADOW_LOG_MTU);
+	check_error("log: no data is an error", msg, SC_KIND_LOG,
+		    "no SHADOW_A_LOG_DATA");
+}
+
+/* Objects */
+
+static struct nl_msg *obj_msg(__u32 type, __u64 id, __u32 ifindex,
+			      const char *bus_addr)
+{
+	struct nl_msg *msg = new_msg(SHADOW_CMD_OBJ_GET);
+
+	nla_put_u32(msg, SHADOW_A_OBJ_TYPE, type);
+	nla_put_u64(msg, SHADOW_A_OBJ_ID, id);
+	nla_put_string(msg, SHADOW_A_OBJ_DRIVER, "e1000");
+	nla_put_u32(msg, SHADOW_A_DEV_IFINDEX, ifindex);
+	if (bus_addr)
+		nla_put_string(msg, SHADOW_A_DEV_BUS_ADDR, bus_addr);
+	return msg;
+}
+
+static void test_obj(void)
+{
+	check("obj: netdev", obj_msg(SHADOW_OBJ_NETDEV, 0, 2, "0000:00:02.0"),
+	      SC_KIND_OBJ,
+	      "netdev id 0 driver e1000 ifindex 2 bus_addr 0000:00:02.0",
+	      "{\"type\":\"netdev\",\"id\":0,\"driver\":\"e1000\",\"ifindex\":2,\"bus_addr\":\"0000:00:02.0\"}");
+	check("obj: irq", obj_msg(SHADOW_OBJ_IRQ, 11, 2, "0000:00:02.0"),
+	      SC_KIND_OBJ,
+	      "irq id 11 driver e1000 ifindex 2 bus_addr 0000:00:02.0",
+	      "{\"type\":\"irq\",\"id\":11,\"driver\":\"e1000\",\"ifindex\":2,\"bus_addr\":\"0000:00:02.0\"}");
+	check("obj: napi", obj_msg(SHADOW_OBJ_NAPI, 0, 2, NULL), SC_KIND_OBJ,
+	      "napi id 0 driver e1000 ifindex 2",
+	      "{\"type\":\"napi\",\"id\":0,\"driver\":\"e1000\",\"ifindex\":2}");
+	check("obj: dma_coherent before registration",
+	      obj_msg(SHADOW_OBJ_DMA_COHERENT, 65536, 0, "0000:00:02.0"),
+	      SC_KIND_OBJ,
+	      "dma_coherent id 65536 driver e1000 ifindex 0 bus_addr 0000:00:02.0",
+	      "{\"type\":\"dma_coherent\",\"id\":65536,\"driver\":\"e1000\",\"ifindex\":0,\"bus_addr\":\"0000:00:02.0\"}");
+	check_error("obj: no type is an error",
+		    new_msg(SHADOW_CMD_OBJ_GET), SC_KIND_OBJ,
+		    "no SHADOW_A_OBJ_TYPE");
+}
+
+int main(void)
+{
+	test_dev();
+	test_log_scalars();
+	test_log_ethtool();
+	test_log_coalesce();
+	test_log_errors();
+	test_obj();
+	return failed;
+}

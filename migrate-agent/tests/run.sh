@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# shadowctl's host tests: the decoder against messages built as the kernel
+# sends them (decode_test), and the command line against this host, where
+# the "shadow" family does not exist. Prints "ok N - name" or
+# "not ok N - name" per test and exits non-zero when any failed. No kernel
+# module is loaded and none is needed.
+
+set -o pipefail
+export LC_ALL=C
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+SHADOWCTL=$TOP/build/bin/shadowctl
+N=0
+FAILED=0
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+report()
+{
+	local rc=$1 name=$2
+	N=$((N + 1))
+	if [[ $rc == 0 ]]; then
+		echo "ok $N - $name"
+	else
+		echo "not ok $N - $name"
+		FAILED=$((FAILED + 1))
+		[[ -s $TMP/log ]] && sed 's/^/# /' "$TMP/log"
+	fi
+	: > "$TMP/log"
+}
+
+# run NAME FUNCTION [ARGS]: one test, its output kept for a failure report.
+run()
+{
+	local name=$1
+	shift
+	( set -e; "$@" ) > "$TMP/log" 2>&1
+	report $? "$name"
+}
+
+# expect_rc RC CMD...: CMD exits RC; its stdout and stderr are kept in
+# $TMP/out and $TMP/err.
+expect_rc()
+{
+	local want=$1 rc=0
+	shift
+	"$@" > "$TMP/out" 2> "$TMP/err" || rc=$?
+	echo "\$ $*  (exit $rc, want $want)"
+	sed 's/^/stdout: /' "$TMP/out"
+	sed 's/^/stderr: /' "$TMP/err"
+	[[ $rc == "$want" ]]
+}
+
+t_build()
+{
+	make -s -C "$TOP/migrate-agent" test
+}
+
+t_help()
+{
+	expect_rc 0 "$SHADOWCTL" -h
+	grep -q '^Usage: shadowctl' "$TMP/out"
+	expect_rc 0 "$SHADOWCTL" --help
+	expect_rc 0 "$SHADOWCTL" help
+	grep -q 'log show dev IFNAME' "$TMP/out"
+}
+
+t_version()
+{
+	expect_rc 0 "$SHADOWCTL" --version
+	grep -Eq '^shadowctl [^ ]+$' "$TMP/out"
+	expect_rc 0 "$SHADOWCTL" -V
+}
+
+t_unknown_command()
+{
+	expect_rc 1 "$SHADOWCTL" frobnicate
+	grep -q 'unknown or ambiguous object "frobnicate"' "$TMP/err"
+	grep -q '^Usage: shadowctl' "$TMP/err"
+	[[ ! -s $TMP/out ]]
+}
+
+t_usage_errors()
+{
+	expect_rc 1 "$SHADOWCTL"
+	expect_rc 1 "$SHADOWCTL" dev frob
+	grep -q '^Usage: shadowctl' "$TMP/err"
+	expect_rc 1 "$SHADOWCTL" log show
+	grep -q 'missing "dev IFNAME"' "$TMP/err"
+	expect_rc 1 "$SHADOWCTL" dev attach
+	expect_rc 1 "$SHADOWCTL" dev show dev
+	grep -q '"dev" needs an IFNAME' "$TMP/err"
+	expect_rc 1 "$SHADOWCTL" dev show dev eth0 extra
+	expect_rc 1 "$SHADOWCTL" dev show dev 0123456789abcdefXYZ
+	expect_rc 1 "$SHADOWCTL" monitor now
+	expect_rc 1 "$SHADOWCTL" -c 0 monitor
+	expect_rc 1 "$SHADOWCTL" --no-such-option dev show
+	expect_rc 1 "$SHADOWCTL" ""
+}
+
+t_no_family()
+{
+	expect_rc 3 "$SHADOWCTL" dev show
+	grep -qx 'shadowctl: shadow.ko is not loaded (no generic netlink family "shadow")' "$TMP/err"
+	[[ ! -s $TMP/out ]]
+	local cmd
+	for cmd in "dev show eth0" "dev attach dev eth0" "dev detach dev eth0" \
+		"log show dev eth0" "obj show" "monitor"; do
+		# shellcheck disable=SC2086
+		expect_rc 3 "$SHADOWCTL" $cmd
+	done
+}
+
+t_no_family_json()
+{
+	expect_rc 3 "$SHADOWCTL" -j dev show
+	python3 -c '
+import json, sys
+e = json.load(open(sys.argv[1]))
+assert e["errno"] == 2, e
+assert "shadow.ko is not loaded" in e["error"], e
+' "$TMP/out"
+	grep -q 'shadow.ko is not loaded' "$TMP/err"
+}
+
+t_prefixes()
+{
+	# unique prefixes reach the kernel part, which fails with 3 here
+	expect_rc 3 "$SHADOWCTL" d s
+	expect_rc 3 "$SHADOWCTL" dev
+	expect_rc 3 "$SHADOWCTL" l sh eth0
+	expect_rc 3 "$SHADOWCTL" o
+	expect_rc 3 "$SHADOWCTL" mon
+	expect_rc 3 "$SHADOWCTL" dev att eth0
+	expect_rc 0 "$SHADOWCTL" h
+	expect_rc 0 "$SHADOWCTL" dev help
+}
+
+t_valgrind_cli()
+{
+	local vg=(valgrind -q --error-exitcode=99 --leak-check=full)
+	expect_rc 3 "${vg[@]}" "$SHADOWCTL" -j dev show eth0
+	expect_rc 3 "${vg[@]}" "$SHADOWCTL" log show dev eth0
+	expect_rc 1 "${vg[@]}" "$SHADOWCTL" dev frob
+	expect_rc 0 "${vg[@]}" "$SHADOWCTL" help
+}
+
+run "build shadowctl and decode_test" t_build
+[[ -x $SHADOWCTL ]] || { echo "Bail out! no build"; exit 1; }
+
+# the unit tests' own lines, numbered here
+for t in decode_test genl_test; do
+	"$TOP/build/migrate-agent/$t" > "$TMP/unit" 2>&1
+	unit_rc=$?
+	before=$FAILED
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) report 0 "${t%_test}: ${line#ok - }" ;;
+		"not ok - "*) report 1 "${t%_test}: ${line#not ok - }" ;;
+		*) echo "$line" >> "$TMP/log" ;;
+		esac
+	done < "$TMP/unit"
+	[[ $unit_rc == 0 || $FAILED -gt $before ]] ||
+		report 1 "$t exit status $unit_rc"
+done
+
+for t in decode_test genl_test; do
+	if command -v valgrind > /dev/null; then
+		run "$t under valgrind" valgrind -q --error-exitcode=99 \
+			--leak-check=full "$TOP/build/migrate-agent/$t"
+	else
+		echo "ok $((N += 1)) - $t under valgrind # SKIP no valgrind"
+	fi
+done
+
+run "shadowctl -h, --help and help exit 0" t_help
+run "shadowctl --version prints a version" t_version
+run "an unknown command exits 1 with usage" t_unknown_command
+run "usage errors exit 1" t_usage_errors
+if [[ -d /sys/module/shadow ]]; then
+	for t in "no family: exit 3" "no family: JSON error" "prefixes"; do
+		echo "ok $((N += 1)) - $t # SKIP shadow.ko is loaded here"
+	done
+else
+	run "no shadow family: exit 3, plain message" t_no_family
+	run "no shadow family under -j: JSON error object" t_no_family_json
+	run "unique prefixes of objects and verbs" t_prefixes
+fi
+if command -v valgrind > /dev/null; then
+	run "shadowctl under valgrind" t_valgrind_cli
+fi
+
+echo "1..$N"
+[[ $FAILED == 0 ]]
