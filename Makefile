@@ -32,9 +32,11 @@ KBUILD_ARGS := -C $(KDIR) M=$(BUILD) W=1 V=$(V) SHADOW_VERSION=$(VERSION)
 
 all: modules tools
 
-# Userspace: shadowctl (build/bin/, which the test guest carries).
+# Userspace: shadowctl and the guest's test programs (build/bin/, which
+# the test guest carries).
 tools:
 	@$(MAKE) --no-print-directory -s -C migrate-agent
+	@$(MAKE) --no-print-directory -s -C selftests/tools
 
 modules:
 	@test -n "$(ABI)" || { echo "KVER=$(KVER) is not pinned" >&2; exit 1; }

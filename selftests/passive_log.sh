@@ -62,6 +62,10 @@ shadowctl -j dev show dev "$dev" |
 	jq -e ".[0].attached == true and .[0].driver == \"$want\"" >/dev/null ||
 	fail "$dev not shadowed from registration: $(shadowctl dev show dev "$dev")"
 
+TRACING=/sys/kernel/tracing
+echo > "$TRACING/trace"
+echo 1 > "$TRACING/events/shadow/enable" || fail "no shadow tracepoints"
+
 # The changes. ethtool settings are tried; the ones the driver accepts must
 # then be in the log.
 ip link set "$dev" mtu 1400 || fail "mtu"
@@ -126,6 +130,9 @@ if [[ $set_feat ]]; then
 	check "features asked" logq '[.[] | select(.key == "features")] | length >= 1'
 fi
 log "ethtool accepted: msglvl=${set_msglvl:-no} ring=${set_ring:-no} coalesce=${set_coal:-no} pause=${set_pause:-no} features=${set_feat:-no}"
+
+echo 0 > "$TRACING/events/shadow/enable"
+check "tracepoints saw the logged changes" grep -q "shadow_log: dev=$dev key=" "$TRACING/trace"
 
 # Objects: the driver's real IRQs, NAPI and netdev.
 check "one netdev tracked" [ "$(objs netdev)" -eq 1 ]

@@ -25,6 +25,7 @@
 #include "net.h"
 #include "netlink.h"
 #include "objects.h"
+#include "trace.h"
 #include "uapi/linux/shadow.h"
 
 static LIST_HEAD(devs);
@@ -73,6 +74,7 @@ void shadow_net_log(struct net_device *ndev, u32 key, enum tap_mode mode,
 {
 	int err = shadow_log_record(&of(ndev)->log, key, mode, data, len);
 
+	trace_shadow_log(ndev, key, mode, err);
 	if (err)
 		netdev_err(ndev, "shadow: change %u not logged (%d); a swap would lose it\n",
 			   key, err);

@@ -34,20 +34,28 @@ static const struct genl_multicast_group mcgrps[] = {
 	[MCGRP_EVENTS] = { .name = SHADOW_GENL_MCGRP_EVENTS },
 };
 
-/* The interface a request names; a reference the caller drops. */
+/*
+ * The interface a request names; a reference the caller drops.
+ * Return: the device, or ERR_PTR(-EINVAL) when none is named, or
+ * ERR_PTR(-ENODEV) when the named one does not exist.
+ */
 static struct net_device *request_dev(struct net *net, struct nlattr **attrs,
 				      struct netlink_ext_ack *extack)
 {
-	struct net_device *ndev = NULL;
+	struct net_device *ndev;
 
-	if (attrs[SHADOW_A_DEV_IFINDEX])
+	if (attrs[SHADOW_A_DEV_IFINDEX]) {
 		ndev = dev_get_by_index(net, nla_get_u32(attrs[SHADOW_A_DEV_IFINDEX]));
-	else if (attrs[SHADOW_A_DEV_IFNAME])
+	} else if (attrs[SHADOW_A_DEV_IFNAME]) {
 		ndev = dev_get_by_name(net, nla_data(attrs[SHADOW_A_DEV_IFNAME]));
-	else
+	} else {
 		NL_SET_ERR_MSG(extack, "name the interface (ifindex or ifname)");
-	if (!ndev && (attrs[SHADOW_A_DEV_IFINDEX] || attrs[SHADOW_A_DEV_IFNAME]))
+		return ERR_PTR(-EINVAL);
+	}
+	if (!ndev) {
 		NL_SET_ERR_MSG(extack, "no such interface");
+		return ERR_PTR(-ENODEV);
+	}
 	return ndev;
 }
 
@@ -97,8 +105,8 @@ static int dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	ndev = request_dev(genl_info_net(info), info->attrs, info->extack);
-	if (!ndev)
-		return -ENODEV;
+	if (IS_ERR(ndev))
+		return PTR_ERR(ndev);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg) {
 		err = -ENOMEM;
@@ -150,8 +158,8 @@ static int dev_attach_doit(struct sk_buff *skb, struct genl_info *info)
 	int err = 0;
 
 	ndev = request_dev(genl_info_net(info), info->attrs, info->extack);
-	if (!ndev)
-		return -ENODEV;
+	if (IS_ERR(ndev))
+		return PTR_ERR(ndev);
 	rtnl_lock();
 	parent = ndev->dev.parent;
 	if (!parent || !parent->driver || !shadow_filter_module(parent->driver->owner)) {
@@ -179,8 +187,8 @@ static int dev_detach_doit(struct sk_buff *skb, struct genl_info *info)
 	int err = 0;
 
 	ndev = request_dev(genl_info_net(info), info->attrs, info->extack);
-	if (!ndev)
-		return -ENODEV;
+	if (IS_ERR(ndev))
+		return PTR_ERR(ndev);
 	rtnl_lock();
 	shadow_net_lock();
 	sd = shadow_net_find(ndev);
@@ -209,8 +217,8 @@ static int log_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	if (!cb->args[0]) {
 		ndev = request_dev(net, shadow_dump_attrs(cb), cb->extack);
-		if (!ndev)
-			return -ENODEV;
+		if (IS_ERR(ndev))
+			return PTR_ERR(ndev);
 		cb->args[0] = ndev->ifindex;
 		dev_put(ndev);
 	}
@@ -258,8 +266,8 @@ static int obj_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		cb->args[0] = 1;
 		if (attrs[SHADOW_A_DEV_IFINDEX] || attrs[SHADOW_A_DEV_IFNAME]) {
 			ndev = request_dev(sock_net(cb->skb->sk), attrs, cb->extack);
-			if (!ndev)
-				return -ENODEV;
+			if (IS_ERR(ndev))
+				return PTR_ERR(ndev);
 			cb->args[1] = ndev->ifindex;
 			dev_put(ndev);
 		}

@@ -17,6 +17,7 @@
 #include <linux/string.h>
 
 #include "objects.h"
+#include "trace.h"
 #include "uapi/linux/shadow.h"
 
 struct obj {
@@ -85,6 +86,7 @@ int shadow_obj_add(u32 type, const void *key, u64 id, struct net_device *ndev,
 	list_add_tail(&o->node, &objs);
 	objs_gen++;
 	spin_unlock_irqrestore(&objs_lock, flags);
+	trace_shadow_obj(type, id, true, true);
 	return 0;
 }
 
@@ -109,6 +111,7 @@ bool shadow_obj_del(u32 type, const void *key, u64 id)
 		}
 	}
 	spin_unlock_irqrestore(&objs_lock, flags);
+	trace_shadow_obj(type, found ? found->id : id, false, found);
 	kfree(found);
 	return found;
 }

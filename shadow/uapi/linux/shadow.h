@@ -32,17 +32,19 @@
  *	Request: SHADOW_A_DEV_IFINDEX or SHADOW_A_DEV_IFNAME. Attach starts
  *	shadowing an interface whose driver module is shadowed (late attach);
  *	detach restores the driver's own tables and drops the log.
- *	Errors: EPERM, ENODEV, EEXIST (already attached), ENOENT (not
- *	attached), EOPNOTSUPP (the driver module is not shadowed).
+ *	Errors: EPERM, EINVAL (no interface named), ENODEV, EEXIST (already
+ *	attached), ENOENT (not attached), EOPNOTSUPP (the driver module is
+ *	not shadowed).
  *
  * SHADOW_CMD_LOG_GET (dump; unprivileged)
  *	Request: SHADOW_A_DEV_IFINDEX or SHADOW_A_DEV_IFNAME. One message per
  *	log entry, oldest first: SHADOW_A_DEV_IFINDEX, SHADOW_A_LOG_SEQ (u64,
  *	order of the last change), SHADOW_A_LOG_KEY (u32, enum shadow_log_key),
- *	SHADOW_A_LOG_DATA (binary, layout given by the key below). A large log
- *	is split across as many messages as needed; the dump resumes where the
- *	previous message ended. If the log changes during the dump, the
- *	message carries NLM_F_DUMP_INTR and the reader starts over.
+ *	SHADOW_A_LOG_DATA (binary, layout given by the key below). Each
+ *	netlink message holds one entry; a read returns as many as fit and
+ *	the next read resumes after the last one sent. If the log changes
+ *	during the dump, a message carries NLM_F_DUMP_INTR and the reader
+ *	starts over.
  *
  * SHADOW_CMD_OBJ_GET (dump; unprivileged)
  *	Request: optionally SHADOW_A_DEV_IFINDEX / SHADOW_A_DEV_IFNAME to keep
@@ -72,7 +74,8 @@
  * SHADOW_LOG_PAUSE		struct ethtool_pauseparam
  * SHADOW_LOG_CHANNELS		struct ethtool_channels
  * SHADOW_LOG_WOL		struct ethtool_wolinfo
- * SHADOW_LOG_EEE		struct ethtool_eee
+ * SHADOW_LOG_EEE		struct ethtool_eee (reserved: not logged yet, as
+ *				the driver callback's type differs from 6.9 on)
  * The ethtool structs are the UAPI structs of the running kernel's
  * linux/ethtool.h with their cmd field as the kernel passed it.
  */
