@@ -138,7 +138,9 @@ struct shadow_net_dev *shadow_net_attach(struct net_device *ndev, bool early)
 		seed(sd);
 	mutex_unlock(&devs_lock);
 	netdev_dbg(ndev, "shadow: attached%s\n", early ? "" : " late");
-	shadow_nl_event(sd, SHADOW_STATE_PASSIVE);
+	/* An early attach is announced once the interface has a name. */
+	if (!early)
+		shadow_nl_event(sd, SHADOW_STATE_PASSIVE);
 	return sd;
 }
 

@@ -20,6 +20,7 @@
 #include <linux/module.h>
 
 #include "net.h"
+#include "netlink.h"
 #include "objects.h"
 #include "uapi/linux/shadow.h"
 
@@ -216,7 +217,11 @@ static struct net_device *track_netdev(struct net_device *dev, int priv)
 
 static int padded(int sizeof_priv)
 {
-	return max_t(int, sizeof_priv, pad_priv);
+	int size = max_t(int, sizeof_priv, pad_priv);
+
+	/* Rare (one per probe), and the figure a person sizing pad_priv wants. */
+	pr_info("netdev private area of %d bytes padded to %d\n", sizeof_priv, size);
+	return size;
 }
 
 struct net_device *shadow_net_alloc_netdev_mqs(int sizeof_priv, const char *name,
@@ -254,8 +259,11 @@ static int registered(struct net_device *dev, int (*reg)(struct net_device *))
 	ret = reg(dev);
 	if (ret && !IS_ERR(sd))
 		shadow_net_detach(sd);
-	if (!ret)
+	if (!ret) {
 		shadow_obj_set_device(dev, dev->dev.parent);
+		if (!IS_ERR(sd))
+			shadow_nl_event(sd, SHADOW_STATE_PASSIVE);
+	}
 	return ret;
 }
 
