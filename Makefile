@@ -28,7 +28,7 @@ TAP_SOURCES = $(wildcard taps/gen/$(KNAME)/*.[ch])
 
 KBUILD_ARGS := -C $(KDIR) M=$(BUILD) W=1 V=$(V) SHADOW_VERSION=$(VERSION)
 
-.PHONY: all modules tools all-kernels taps taps-check sparse style check demo vm-shell clean help
+.PHONY: bench all modules tools all-kernels taps taps-check sparse style check demo vm-shell clean help
 
 all: modules tools
 
@@ -73,6 +73,10 @@ demo: modules tools
 
 vm-shell: modules tools
 	@scripts/vm -k $(KVER) --shell
+
+# Passive mode's cost, measured in a guest (prints figures, asserts nothing).
+bench: all
+	@scripts/bench-passive -k $(KVER)
 
 clean:
 	rm -rf build

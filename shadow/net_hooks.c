@@ -229,24 +229,27 @@ struct net_device *shadow_net_alloc_netdev_mqs(int sizeof_priv, const char *name
 					       void (*setup)(struct net_device *),
 					       unsigned int txqs, unsigned int rxqs)
 {
-	return track_netdev(alloc_netdev_mqs(padded(sizeof_priv), name,
-					     name_assign_type, setup, txqs, rxqs),
-			    padded(sizeof_priv));
+	int size = padded(sizeof_priv);
+
+	return track_netdev(alloc_netdev_mqs(size, name, name_assign_type, setup,
+					     txqs, rxqs), size);
 }
 
 struct net_device *shadow_net_alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs,
 						 unsigned int rxqs)
 {
-	return track_netdev(alloc_etherdev_mqs(padded(sizeof_priv), txqs, rxqs),
-			    padded(sizeof_priv));
+	int size = padded(sizeof_priv);
+
+	return track_netdev(alloc_etherdev_mqs(size, txqs, rxqs), size);
 }
 
 /* devres frees this one from the kernel, unseen: it is forgotten on unregister. */
 struct net_device *shadow_net_devm_alloc_etherdev_mqs(struct device *dev, int sizeof_priv,
 						      unsigned int txqs, unsigned int rxqs)
 {
-	return track_netdev(devm_alloc_etherdev_mqs(dev, padded(sizeof_priv), txqs, rxqs),
-			    padded(sizeof_priv));
+	int size = padded(sizeof_priv);
+
+	return track_netdev(devm_alloc_etherdev_mqs(dev, size, txqs, rxqs), size);
 }
 
 static int registered(struct net_device *dev, int (*reg)(struct net_device *))
