@@ -11,33 +11,7 @@ set -o pipefail
 export LC_ALL=C
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 SHADOWCTL=$TOP/build/bin/shadowctl
-N=0
-FAILED=0
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-report()
-{
-	local rc=$1 name=$2
-	N=$((N + 1))
-	if [[ $rc == 0 ]]; then
-		echo "ok $N - $name"
-	else
-		echo "not ok $N - $name"
-		FAILED=$((FAILED + 1))
-		[[ -s $TMP/log ]] && sed 's/^/# /' "$TMP/log"
-	fi
-	: > "$TMP/log"
-}
-
-# run NAME FUNCTION [ARGS]: one test, its output kept for a failure report.
-run()
-{
-	local name=$1
-	shift
-	( set -e; "$@" ) > "$TMP/log" 2>&1
-	report $? "$name"
-}
+. "$TOP/scripts/lib/tap.sh"
 
 # expect_rc RC CMD...: CMD exits RC; its stdout and stderr are kept in
 # $TMP/out and $TMP/err.

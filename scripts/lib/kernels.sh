@@ -22,14 +22,17 @@ kernel_list()
 	grep -v -e '^#' -e '^[[:space:]]*$' "$SHADOW_TOP/scripts/kernels.conf"
 }
 
-# kernel_abi NAME|ABI: the ABI for a short name (6.1, 6.12) or an ABI.
-kernel_abi()
+# kernel_field NAME|ABI COLUMN: a column (1 name, 2 abi, 3 version, 4 kbuild)
+# of the pinned kernel with that short name or ABI.
+kernel_field()
 {
-	local want=$1 name abi ver kb
+	local want=$1 col=$2 line
+	local -a f
 
-	while read -r name abi ver kb; do
-		if [[ $want == "$name" || $want == "$abi" ]]; then
-			echo "$abi"
+	while read -r line; do
+		read -r -a f <<<"$line"
+		if [[ $want == "${f[0]}" || $want == "${f[1]}" ]]; then
+			echo "${f[col - 1]}"
 			return 0
 		fi
 	done < <(kernel_list)
@@ -37,21 +40,14 @@ kernel_abi()
 	return 1
 }
 
+# kernel_abi NAME|ABI: the ABI for a short name (6.1, 6.12) or an ABI.
+kernel_abi() { kernel_field "$1" 2; }
+
+# kernel_name NAME|ABI: the short name of a pinned kernel.
+kernel_name() { kernel_field "$1" 1 2>/dev/null; }
+
 kernel_root() { echo "$SHADOW_CACHE/kernels/$1"; }
 kernel_kdir() { echo "$(kernel_root "$1")/usr/src/linux-headers-$1"; }
 kernel_image() { echo "$(kernel_root "$1")/boot/vmlinuz-$1"; }
 kernel_moddir() { echo "$(kernel_root "$1")/lib/modules/$1"; }
 
-# kernel_name NAME|ABI: the short name (6.1, 6.12) of a pinned kernel.
-kernel_name()
-{
-	local want=$1 name abi ver kb
-
-	while read -r name abi ver kb; do
-		if [[ $want == "$name" || $want == "$abi" ]]; then
-			echo "$name"
-			return 0
-		fi
-	done < <(kernel_list)
-	return 1
-}

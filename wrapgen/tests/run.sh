@@ -15,33 +15,7 @@ ABI=$(kernel_abi 6.1)
 KDIR=$(kernel_kdir "$ABI")
 MODDIR=$(kernel_moddir "$ABI")
 HDR=${KDIR%-amd64}-common/include
-N=0
-FAILED=0
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-report()
-{
-	local rc=$1 name=$2
-	N=$((N + 1))
-	if [[ $rc == 0 ]]; then
-		echo "ok $N - $name"
-	else
-		echo "not ok $N - $name"
-		FAILED=$((FAILED + 1))
-		[[ -s $TMP/log ]] && sed 's/^/# /' "$TMP/log"
-	fi
-	: > "$TMP/log"
-}
-
-# run NAME FUNCTION: one test, its output kept for a failure report.
-run()
-{
-	local name=$1
-	shift
-	( set -e; "$@" ) > "$TMP/log" 2>&1
-	report $? "$name"
-}
+. "$TOP/scripts/lib/tap.sh"
 
 # gen OUTDIR SPEC [CLANGFLAGS...]: wrapgen for 6.1.
 gen()
