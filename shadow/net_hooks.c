@@ -220,7 +220,7 @@ static int padded(int sizeof_priv)
 	int size = max_t(int, sizeof_priv, pad_priv);
 
 	/* Rare (one per probe), and the figure a person sizing pad_priv wants. */
-	pr_info("netdev private area of %d bytes padded to %d\n", sizeof_priv, size);
+	pr_info("netdev private area of %d bytes grown to %d\n", sizeof_priv, size);
 	return size;
 }
 

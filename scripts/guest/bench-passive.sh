@@ -105,4 +105,4 @@ awk -v mw="$mw" -v mo="$mo" -v cw="$cw" -v co="$co" -v tw="$tw" -v to="$to" 'BEG
 	printf "median CPU per GB: with %.2f, without %.2f s: ratio %.3f\n", cw, co, cw / co
 	printf "median control iteration: with %.2f, without %.2f ms: ratio %.3f\n", tw, to, tw / to
 }'
-dmesg | grep 'private area' | tail -n 1 | sed 's/^\[[^]]*\] /padding: /'
+dmesg | grep 'private area of' | tail -n 1 | sed 's/^\[[^]]*\] /padding: /'
