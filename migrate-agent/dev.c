@@ -11,30 +11,17 @@
 
 int do_dev_show(int argc, char **argv)
 {
-	struct sc_msgs msgs = { 0 };
-	struct sc_nl nl = { 0 };
 	const char *ifname = NULL;
 	char what[64];
 	int ret;
 
 	ret = sc_parse_dev_arg(argc, argv, &ifname, false);
 	if (ret)
-		goto out;
+		return ret;
 	snprintf(what, sizeof(what), "dev show%s%s", ifname ? " " : "",
 		 ifname ? ifname : "");
-	ret = sc_nl_open(&nl, sc_opts.debug);
-	if (ret)
-		goto out;
 	/* one interface: a do; all of them: a dump */
-	ret = sc_nl_request(&nl, SHADOW_CMD_DEV_GET, !ifname, ifname, &msgs,
-			    what);
-	if (ret)
-		goto out;
-	ret = sc_show(SC_KIND_DEV, &msgs, what);
-out:
-	sc_msgs_free(&msgs);
-	sc_nl_close(&nl);
-	return ret;
+	return sc_query(SHADOW_CMD_DEV_GET, !ifname, ifname, SC_KIND_DEV, what);
 }
 
 static int dev_change(int argc, char **argv, int cmd, const char *verb)

@@ -74,3 +74,27 @@ out:
 	json_object_put(array);
 	return ret;
 }
+
+/*
+ * sc_query() - ask the kernel one question and print the answer: the whole
+ * life of a "show" command (open, request or dump, print, close).
+ */
+int sc_query(int cmd, bool dump, const char *ifname, enum sc_kind kind,
+	     const char *what)
+{
+	struct sc_msgs msgs = { 0 };
+	struct sc_nl nl = { 0 };
+	int ret;
+
+	ret = sc_nl_open(&nl, sc_opts.debug);
+	if (ret)
+		goto out;
+	ret = sc_nl_request(&nl, cmd, dump, ifname, &msgs, what);
+	if (ret)
+		goto out;
+	ret = sc_show(kind, &msgs, what);
+out:
+	sc_msgs_free(&msgs);
+	sc_nl_close(&nl);
+	return ret;
+}

@@ -14,6 +14,8 @@
  * Returns an sc_exit.
  */
 int sc_show(enum sc_kind kind, struct sc_msgs *msgs, const char *what);
+int sc_query(int cmd, bool dump, const char *ifname, enum sc_kind kind,
+	     const char *what);
 
 /* Print one JSON value on stdout as -p asks, then flush. */
 void sc_json_print(struct json_object *obj);
