@@ -39,6 +39,7 @@ static const struct nla_policy policy[SHADOW_A_MAX + 1] = {
 	[SHADOW_A_OBJ_TYPE]	= { .type = NLA_U32 },
 	[SHADOW_A_OBJ_ID]	= { .type = NLA_U64 },
 	[SHADOW_A_OBJ_DRIVER]	= { .type = NLA_STRING },
+	[SHADOW_A_DEV_CAN_HOST]	= { .type = NLA_STRING },
 };
 
 static int parse(struct nlmsghdr *nlh, struct nlattr **tb,
@@ -120,6 +121,7 @@ int sc_dev_parse(struct nlmsghdr *nlh, struct sc_dev *dev,
 	dev->priv_size = u32_or_absent(tb[SHADOW_A_DEV_PRIV_SIZE]);
 	dev->txq = u32_or_absent(tb[SHADOW_A_DEV_TXQ]);
 	dev->rxq = u32_or_absent(tb[SHADOW_A_DEV_RXQ]);
+	dev->can_host = str_or_null(tb[SHADOW_A_DEV_CAN_HOST]);
 	return 0;
 }
 
@@ -146,6 +148,8 @@ void sc_dev_text(FILE *f, const struct sc_dev *dev)
 	text_num(f, "rxq", dev->rxq);
 	if (dev->attached == 0)
 		fputs(" late-attach", f);
+	if (dev->can_host)
+		fprintf(f, " can-host %s", dev->can_host);
 	fputc('\n', f);
 }
 
@@ -161,6 +165,22 @@ static void json_num(struct json_object *obj, const char *key,
 {
 	if (v >= 0)
 		json_object_object_add(obj, key, json_object_new_int64(v));
+}
+
+/* A comma-separated kernel string as a JSON array ([] when absent). */
+static void json_list(struct json_object *obj, const char *key, const char *s)
+{
+	struct json_object *arr = json_object_new_array();
+	const char *p = s, *end;
+
+	if (!arr)
+		return;
+	while (p && *p) {
+		end = strchrnul(p, ',');
+		json_object_array_add(arr, json_object_new_string_len(p, end - p));
+		p = *end ? end + 1 : end;
+	}
+	json_object_object_add(obj, key, arr);
 }
 
 struct json_object *sc_dev_json(const struct sc_dev *dev)
@@ -184,6 +204,7 @@ struct json_object *sc_dev_json(const struct sc_dev *dev)
 	json_num(obj, "priv_size", dev->priv_size);
 	json_num(obj, "txq", dev->txq);
 	json_num(obj, "rxq", dev->rxq);
+	json_list(obj, "can_host", dev->can_host);
 	return obj;
 }
 

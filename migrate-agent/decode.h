@@ -37,6 +37,7 @@ struct sc_dev {
 	long long priv_size;
 	long long txq;
 	long long rxq;
+	const char *can_host;	/* comma-separated, or NULL */
 };
 
 struct sc_log {

@@ -64,6 +64,9 @@ dev=$(iface_by_mac "$mac")
 shadowctl -j dev show dev "$dev" |
 	jq -e ".[0].attached == true and .[0].driver == \"$want\"" >/dev/null ||
 	fail "$dev not shadowed from registration: $(shadowctl dev show dev "$dev")"
+DEV=$(shadowctl -j dev show dev "$dev")
+check "its allocation can host $want itself: $DEV" \
+	jq -e ".[0].priv_size >= 16384 and (.[0].can_host | index(\"$want\")) != null" <<<"$DEV"
 busywait 10000 bash -c "! kill -0 $monitor 2>/dev/null"
 check "attach event on the multicast group: $(cat /tmp/events.json)" \
 	jq -e -s ".[0].ifname == \"$dev\"" /tmp/events.json

@@ -8,6 +8,9 @@
 #define _SHADOW_COMPAT_H
 
 #include <linux/ftrace.h>
+#include <linux/mm.h>
+#include <linux/netdevice.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 
 /* 6.12 renamed the helper that redirects a traced call (livepatch uses it). */
@@ -28,6 +31,26 @@ static inline struct nlattr **shadow_dump_attrs(struct netlink_callback *cb)
 #else
 	return genl_dumpit_info(cb)->attrs;
 #endif
+}
+
+/*
+ * The bytes of private area a net_device's allocation really has: what the
+ * driver asked for plus the allocator's slack. 6.1 keeps the allocation's
+ * start in dev->padded (Kbuild probes for it); 6.12 allocates the device
+ * and its private area as one object. 0 when it cannot be known (vmalloc).
+ */
+static inline size_t shadow_netdev_priv_room(const struct net_device *ndev)
+{
+#ifdef SHADOW_NETDEV_PADDED
+	const void *start = (const char *)ndev - ndev->padded;
+#else
+	const void *start = ndev;
+#endif
+	const char *priv = netdev_priv(ndev);
+
+	if (is_vmalloc_addr(start))
+		return 0;
+	return ksize(start) - (priv - (const char *)start);
 }
 
 #endif /* _SHADOW_COMPAT_H */

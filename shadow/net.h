@@ -28,7 +28,7 @@ struct shadow_net_dev {
 	struct net_device *ndev;
 	struct shadow_log log;
 	bool early;			/* attached before registration */
-	u32 priv_size;			/* private area allocated, 0: unknown */
+	u32 priv_size;			/* private area it has, 0: unknown */
 };
 
 int shadow_net_init(void);
@@ -40,6 +40,8 @@ struct shadow_net_dev *shadow_net_find(const struct net_device *ndev);
 struct shadow_net_dev *shadow_net_nth(unsigned int pos);
 void shadow_net_log(struct net_device *ndev, u32 key, enum tap_mode mode,
 		    const void *data, size_t len);
+void shadow_net_note_need(const struct net_device *ndev, u32 priv);
+void shadow_net_can_host(const struct shadow_net_dev *sd, char *buf, size_t len);
 void shadow_net_lock(void);
 void shadow_net_unlock(void);
 

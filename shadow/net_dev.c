@@ -22,6 +22,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "net.h"
 #include "netlink.h"
 #include "objects.h"
@@ -30,6 +31,55 @@
 
 static LIST_HEAD(devs);
 static DEFINE_MUTEX(devs_lock);
+
+/*
+ * The private area each shadowed driver asked for when it allocated an
+ * interface, largest seen, so that an interface can say which drivers its
+ * allocation could host in a swap.
+ */
+static struct {
+	char driver[32];
+	u32 priv;
+} needs[16];
+static DEFINE_SPINLOCK(needs_lock);
+
+void shadow_net_note_need(const struct net_device *ndev, u32 priv)
+{
+	struct device *parent = ndev->dev.parent;
+	const char *name;
+	int i;
+
+	if (!parent || !parent->driver)
+		return;
+	name = parent->driver->name;
+	spin_lock(&needs_lock);
+	for (i = 0; i < ARRAY_SIZE(needs); i++) {
+		if (!needs[i].driver[0])
+			strscpy(needs[i].driver, name, sizeof(needs[i].driver));
+		if (!strcmp(needs[i].driver, name)) {
+			needs[i].priv = max(needs[i].priv, priv);
+			break;
+		}
+	}
+	spin_unlock(&needs_lock);
+}
+
+/* The drivers whose private area fits in @sd's allocation, comma-separated. */
+void shadow_net_can_host(const struct shadow_net_dev *sd, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	spin_lock(&needs_lock);
+	for (i = 0; i < ARRAY_SIZE(needs) && needs[i].driver[0]; i++) {
+		if (!sd->priv_size || needs[i].priv > sd->priv_size)
+			continue;
+		used += scnprintf(buf + used, len - used, "%s%s", used ? "," : "",
+				  needs[i].driver);
+	}
+	spin_unlock(&needs_lock);
+}
 
 void shadow_net_lock(void)
 {
@@ -123,7 +173,7 @@ struct shadow_net_dev *shadow_net_attach(struct net_device *ndev, bool early)
 	}
 	sd->ndev = ndev;
 	sd->early = early;
-	sd->priv_size = shadow_obj_id(SHADOW_OBJ_NETDEV, ndev);
+	sd->priv_size = shadow_netdev_priv_room(ndev);
 	shadow_log_init(&sd->log);
 	sd->ops.orig_ndo = ndev->netdev_ops;
 	tap_net_fill_net_device_ops(&sd->ops.ndo, ndev->netdev_ops);

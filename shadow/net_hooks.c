@@ -208,6 +208,7 @@ int shadow_net_ethtool_ops_set_channels(struct net_device *dev,
 
 /* Netdev lifetime */
 
+/* The object's id is the private area the driver itself asked for. */
 static struct net_device *track_netdev(struct net_device *dev, int priv)
 {
 	if (dev && shadow_obj_add(SHADOW_OBJ_NETDEV, dev, priv, dev, NULL))
@@ -229,27 +230,24 @@ struct net_device *shadow_net_alloc_netdev_mqs(int sizeof_priv, const char *name
 					       void (*setup)(struct net_device *),
 					       unsigned int txqs, unsigned int rxqs)
 {
-	int size = padded(sizeof_priv);
-
-	return track_netdev(alloc_netdev_mqs(size, name, name_assign_type, setup,
-					     txqs, rxqs), size);
+	return track_netdev(alloc_netdev_mqs(padded(sizeof_priv), name,
+					     name_assign_type, setup, txqs, rxqs),
+			    sizeof_priv);
 }
 
 struct net_device *shadow_net_alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs,
 						 unsigned int rxqs)
 {
-	int size = padded(sizeof_priv);
-
-	return track_netdev(alloc_etherdev_mqs(size, txqs, rxqs), size);
+	return track_netdev(alloc_etherdev_mqs(padded(sizeof_priv), txqs, rxqs),
+			    sizeof_priv);
 }
 
 /* devres frees this one from the kernel, unseen: it is forgotten on unregister. */
 struct net_device *shadow_net_devm_alloc_etherdev_mqs(struct device *dev, int sizeof_priv,
 						      unsigned int txqs, unsigned int rxqs)
 {
-	int size = padded(sizeof_priv);
-
-	return track_netdev(devm_alloc_etherdev_mqs(dev, size, txqs, rxqs), size);
+	return track_netdev(devm_alloc_etherdev_mqs(dev, padded(sizeof_priv), txqs,
+						    rxqs), sizeof_priv);
 }
 
 static int registered(struct net_device *dev, int (*reg)(struct net_device *))
@@ -264,6 +262,7 @@ static int registered(struct net_device *dev, int (*reg)(struct net_device *))
 		shadow_net_detach(sd);
 	if (!ret) {
 		shadow_obj_set_device(dev, dev->dev.parent);
+		shadow_net_note_need(dev, shadow_obj_id(SHADOW_OBJ_NETDEV, dev));
 		if (!IS_ERR(sd))
 			shadow_nl_event(sd, SHADOW_STATE_PASSIVE);
 	}

@@ -69,6 +69,7 @@ static int fill_dev(struct sk_buff *skb, struct shadow_net_dev *sd, u32 state,
 {
 	struct net_device *ndev = sd->ndev;
 	struct device *parent = ndev->dev.parent;
+	char hosts[160];
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &family, flags, cmd);
@@ -83,6 +84,9 @@ static int fill_dev(struct sk_buff *skb, struct shadow_net_dev *sd, u32 state,
 	    nla_put_u32(skb, SHADOW_A_DEV_PRIV_SIZE, sd->priv_size) ||
 	    nla_put_u32(skb, SHADOW_A_DEV_TXQ, ndev->num_tx_queues) ||
 	    nla_put_u32(skb, SHADOW_A_DEV_RXQ, ndev->num_rx_queues))
+		goto cancel;
+	shadow_net_can_host(sd, hosts, sizeof(hosts));
+	if (hosts[0] && nla_put_string(skb, SHADOW_A_DEV_CAN_HOST, hosts))
 		goto cancel;
 	if (parent && (put_str(skb, SHADOW_A_DEV_BUS_ADDR, dev_name(parent)) ||
 		       (parent->bus && put_str(skb, SHADOW_A_DEV_BUS, parent->bus->name)) ||

@@ -148,6 +148,8 @@ static struct nl_msg *dev_msg(int cmd, const char *ifname, __u32 ifindex,
 	nla_put_u32(msg, SHADOW_A_DEV_PRIV_SIZE, 2048);
 	nla_put_u32(msg, SHADOW_A_DEV_TXQ, 1);
 	nla_put_u32(msg, SHADOW_A_DEV_RXQ, 1);
+	if (attached)
+		nla_put_string(msg, SHADOW_A_DEV_CAN_HOST, "e1000,8139cp");
 	return msg;
 }
 
@@ -159,20 +161,20 @@ static void test_dev(void)
 	      dev_msg(SHADOW_CMD_DEV_GET, "eth0", 2, "e1000", "pci",
 		      "0000:00:02.0", SHADOW_STATE_PASSIVE, 1),
 	      SC_KIND_DEV,
-	      "eth0 ifindex 2 driver e1000 pci 0000:00:02.0 state passive log 5 objects 7 priv 2048 txq 1 rxq 1",
-	      "{\"ifname\":\"eth0\",\"ifindex\":2,\"driver\":\"e1000\",\"bus\":\"pci\",\"bus_addr\":\"0000:00:02.0\",\"state\":\"passive\",\"log_len\":5,\"objects\":7,\"attached\":true,\"priv_size\":2048,\"txq\":1,\"rxq\":1}");
+	      "eth0 ifindex 2 driver e1000 pci 0000:00:02.0 state passive log 5 objects 7 priv 2048 txq 1 rxq 1 can-host e1000,8139cp",
+	      "{\"ifname\":\"eth0\",\"ifindex\":2,\"driver\":\"e1000\",\"bus\":\"pci\",\"bus_addr\":\"0000:00:02.0\",\"state\":\"passive\",\"log_len\":5,\"objects\":7,\"attached\":true,\"priv_size\":2048,\"txq\":1,\"rxq\":1,\"can_host\":[\"e1000\",\"8139cp\"]}");
 	check("dev: detach event, late attach, virtio",
 	      dev_msg(SHADOW_CMD_EVENT, "ens4", 3, "virtio_net", "virtio",
 		      "virtio0", SHADOW_STATE_DETACHED, 0),
 	      SC_KIND_DEV,
 	      "ens4 ifindex 3 driver virtio_net virtio virtio0 state detached log 5 objects 7 priv 2048 txq 1 rxq 1 late-attach",
-	      "{\"ifname\":\"ens4\",\"ifindex\":3,\"driver\":\"virtio_net\",\"bus\":\"virtio\",\"bus_addr\":\"virtio0\",\"state\":\"detached\",\"log_len\":5,\"objects\":7,\"attached\":false,\"priv_size\":2048,\"txq\":1,\"rxq\":1}");
+	      "{\"ifname\":\"ens4\",\"ifindex\":3,\"driver\":\"virtio_net\",\"bus\":\"virtio\",\"bus_addr\":\"virtio0\",\"state\":\"detached\",\"log_len\":5,\"objects\":7,\"attached\":false,\"priv_size\":2048,\"txq\":1,\"rxq\":1,\"can_host\":[]}");
 
 	msg = new_msg(SHADOW_CMD_DEV_GET);
 	nla_put_u32(msg, SHADOW_A_DEV_IFINDEX, 9);
 	nla_put_string(msg, SHADOW_A_DEV_IFNAME, "eth9");
 	check("dev: only the required attributes", msg, SC_KIND_DEV,
-	      "eth9 ifindex 9", "{\"ifname\":\"eth9\",\"ifindex\":9}");
+	      "eth9 ifindex 9", "{\"ifname\":\"eth9\",\"ifindex\":9,\"can_host\":[]}");
 
 	msg = new_msg(SHADOW_CMD_DEV_GET);
 	nla_put_string(msg, SHADOW_A_DEV_IFNAME, "eth0");

@@ -23,9 +23,11 @@
  *	owned through this interface), SHADOW_A_DEV_ATTACHED (u8, 1 when the
  *	shadow was attached at registration, 0 when it attached late),
  *	SHADOW_A_DEV_PRIV_SIZE (u32, bytes of driver private area the
- *	interface's allocation has: a later swap can only host a driver whose
- *	private area fits), SHADOW_A_DEV_TXQ / SHADOW_A_DEV_RXQ (u32, queues
- *	allocated).
+ *	interface's allocation has, 0 if unknown: a later swap can only host
+ *	a driver whose private area fits), SHADOW_A_DEV_TXQ / SHADOW_A_DEV_RXQ
+ *	(u32, queues allocated), SHADOW_A_DEV_CAN_HOST (string: the shadowed
+ *	drivers, among those seen allocating an interface since the shadow
+ *	was loaded, whose private area fits, comma-separated; absent if none).
  *	Errors: ENODEV (no such interface), ENOENT (not shadowed).
  *
  * SHADOW_CMD_DEV_ATTACH, SHADOW_CMD_DEV_DETACH (do; CAP_NET_ADMIN)
@@ -122,6 +124,7 @@ enum shadow_attr {
 	SHADOW_A_OBJ_ID,		/* u64 */
 	SHADOW_A_OBJ_DRIVER,		/* string */
 	SHADOW_A_PAD,
+	SHADOW_A_DEV_CAN_HOST,		/* string */
 	__SHADOW_A_MAX,
 	SHADOW_A_MAX = __SHADOW_A_MAX - 1
 };
