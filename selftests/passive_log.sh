@@ -85,6 +85,10 @@ ip link set "$dev" promisc on && ip link set "$dev" allmulticast on || fail "pro
 ip link add link "$dev" name vl10 type vlan id 10 &&
 	ip link add link "$dev" name vl20 type vlan id 20 || fail "vlan"
 ip link del vl20
+# Address lists are kernel state: the shadow logs no list, but it must see
+# the driver asked to reprogram its filter (ndo_set_rx_mode).
+before=$(grep -c "shadow_log: dev=$dev key=3 " "$TRACING/trace")
+ip maddr add 01:00:5e:01:02:03 dev "$dev" || fail "cannot join a multicast group"
 tried() { "$@" >/dev/null 2>&1 && echo yes; }
 set_msglvl=$(tried ethtool -s "$dev" msglvl 0x3)
 ring_rx=$(ethtool -g "$dev" 2>/dev/null | awk '/^Pre-set/ { p = 1 } p && /^RX:/ { print int($2 / 2); exit }')
@@ -145,6 +149,10 @@ log "ethtool accepted: msglvl=${set_msglvl:-no} ring=${set_ring:-no} coalesce=${
 
 echo 0 > "$TRACING/events/shadow/enable"
 check "tracepoints saw the logged changes" grep -q "shadow_log: dev=$dev key=" "$TRACING/trace"
+check "joining 01:00:5e:01:02:03 reached the driver's rx mode" \
+	[ "$(grep -c "shadow_log: dev=$dev key=3 " "$TRACING/trace")" -gt "$before" ]
+check "the group is in the kernel's list" \
+	grep -q '01:00:5e:01:02:03' <(ip maddr show dev "$dev")
 
 # Objects: the driver's real IRQs, NAPI and netdev.
 check "one netdev tracked" [ "$(objs netdev)" -eq 1 ]
