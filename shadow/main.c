@@ -49,12 +49,9 @@ static int __init shadow_init(void)
 	err = shadow_filter_init(drivers);
 	if (err)
 		return err;
-	err = shadow_net_init();
-	if (err)
-		goto err_filter;
 	err = shadow_nl_init();
 	if (err)
-		goto err_net;
+		goto err_filter;
 	/* ORDER: hooks last, once everything their handlers use is up. */
 	net_hooks = shadow_hooks_install(&tap_net_class);
 	if (IS_ERR(net_hooks)) {
@@ -67,8 +64,6 @@ static int __init shadow_init(void)
 
 err_nl:
 	shadow_nl_exit();
-err_net:
-	shadow_net_exit();
 err_filter:
 	shadow_filter_exit();
 	return err;

@@ -31,7 +31,6 @@ struct shadow_net_dev {
 	u32 priv_size;			/* private area it has, 0: unknown */
 };
 
-int shadow_net_init(void);
 void shadow_net_exit(void);
 
 struct shadow_net_dev *shadow_net_attach(struct net_device *ndev, bool early);
@@ -44,8 +43,5 @@ void shadow_net_note_need(const struct net_device *ndev, u32 priv);
 void shadow_net_can_host(const struct shadow_net_dev *sd, char *buf, size_t len);
 void shadow_net_lock(void);
 void shadow_net_unlock(void);
-
-int shadow_net_snapshot_add(const void *live, void *orig);
-void shadow_net_snapshot_del(const void *live);
 
 #endif /* _SHADOW_NET_H */

@@ -218,11 +218,6 @@ void shadow_net_detach(struct shadow_net_dev *sd)
 	kfree(sd);
 }
 
-int shadow_net_init(void)
-{
-	return 0;
-}
-
 /* At unload: every interface goes back to its driver. */
 void shadow_net_exit(void)
 {
