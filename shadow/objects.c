@@ -255,7 +255,11 @@ int shadow_obj_item(unsigned int pos, int ifindex, struct shadow_obj_item *item,
 	return err;
 }
 
-/* At unload: whatever is left was leaked by a driver, or outlives us. */
+/*
+ * At unload: what is left belongs to drivers that are still bound (their
+ * interfaces outlive the shadow), or was leaked by one; either way the
+ * shadow stops watching it.
+ */
 void shadow_obj_exit(void)
 {
 	struct obj *o, *tmp;
@@ -267,5 +271,5 @@ void shadow_obj_exit(void)
 		n++;
 	}
 	if (n)
-		pr_info("forgot %u tracked objects at unload\n", n);
+		pr_info("unloading: %u objects still owned by drivers are no longer tracked\n", n);
 }
