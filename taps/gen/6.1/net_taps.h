@@ -240,4 +240,17 @@ void *shadow_net_dma_alloc_attrs(struct device *dev, size_t size,
 void shadow_net_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr,
 			       dma_addr_t dma_handle, unsigned long attrs);
 
+void shadow_net_netif_carrier_on(struct net_device *dev);
+
+void shadow_net_netif_carrier_off(struct net_device *dev);
+
+int shadow_net_netif_set_real_num_tx_queues(struct net_device *dev,
+					    unsigned int txq);
+
+int shadow_net_netif_set_real_num_rx_queues(struct net_device *dev,
+					    unsigned int rxq);
+
+void shadow_net_dev_addr_mod(struct net_device *dev, unsigned int offset,
+			     const void *addr, size_t len);
+
 #endif /* _TAPS_NET_TAPS_H */

@@ -621,13 +621,13 @@ static void *tap_net_dmam_alloc_attrs(struct device *dev, size_t size,
 
 static void tap_net_netif_carrier_on(struct net_device *dev)
 {
-	netif_carrier_on(dev);
+	shadow_net_netif_carrier_on(dev);
 	tap_done(&tap_net_class, TAP_NET_NETIF_CARRIER_ON);
 }
 
 static void tap_net_netif_carrier_off(struct net_device *dev)
 {
-	netif_carrier_off(dev);
+	shadow_net_netif_carrier_off(dev);
 	tap_done(&tap_net_class, TAP_NET_NETIF_CARRIER_OFF);
 }
 
@@ -681,7 +681,7 @@ static int tap_net_netif_set_real_num_tx_queues(struct net_device *dev,
 {
 	int ret;
 
-	ret = netif_set_real_num_tx_queues(dev, txq);
+	ret = shadow_net_netif_set_real_num_tx_queues(dev, txq);
 	tap_done(&tap_net_class, TAP_NET_NETIF_SET_REAL_NUM_TX_QUEUES);
 	return ret;
 }
@@ -691,7 +691,7 @@ static int tap_net_netif_set_real_num_rx_queues(struct net_device *dev,
 {
 	int ret;
 
-	ret = netif_set_real_num_rx_queues(dev, rxq);
+	ret = shadow_net_netif_set_real_num_rx_queues(dev, rxq);
 	tap_done(&tap_net_class, TAP_NET_NETIF_SET_REAL_NUM_RX_QUEUES);
 	return ret;
 }
@@ -699,7 +699,7 @@ static int tap_net_netif_set_real_num_rx_queues(struct net_device *dev,
 static void tap_net_dev_addr_mod(struct net_device *dev, unsigned int offset,
 				 const void *addr, size_t len)
 {
-	dev_addr_mod(dev, offset, addr, len);
+	shadow_net_dev_addr_mod(dev, offset, addr, len);
 	tap_done(&tap_net_class, TAP_NET_DEV_ADDR_MOD);
 }
 
@@ -1354,14 +1354,14 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "carrier",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_ON,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_NETIF_CARRIER_OFF] = {
 		.name = "netif_carrier_off",
 		.key = "carrier",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_OFF,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_NETIF_DEVICE_ATTACH] = {
 		.name = "netif_device_attach",
@@ -1410,21 +1410,21 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "tx_queues",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_NETIF_SET_REAL_NUM_RX_QUEUES] = {
 		.name = "netif_set_real_num_rx_queues",
 		.key = "rx_queues",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_DEV_ADDR_MOD] = {
 		.name = "dev_addr_mod",
 		.key = "dev_addr",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_NET_DMA_SET_MASK] = {
 		.name = "dma_set_mask",
