@@ -136,3 +136,28 @@ int shadow_log_item(struct shadow_log *log, unsigned int pos,
 	spin_unlock_bh(&log->lock);
 	return err;
 }
+
+/**
+ * shadow_log_get() - the value a "last" key holds
+ * @log: the log
+ * @key: the key
+ * @data: where to copy the value
+ * @len: room at @data
+ *
+ * Return: the value's length (copied up to @len), or -ENOENT if the key was
+ * never logged.
+ */
+int shadow_log_get(struct shadow_log *log, u32 key, void *data, size_t len)
+{
+	struct entry *e;
+	int ret = -ENOENT;
+
+	spin_lock_bh(&log->lock);
+	e = find(log, key, false, NULL, 0);
+	if (e) {
+		memcpy(data, e->data, min_t(size_t, len, e->len));
+		ret = e->len;
+	}
+	spin_unlock_bh(&log->lock);
+	return ret;
+}

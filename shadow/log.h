@@ -37,6 +37,7 @@ void shadow_log_init(struct shadow_log *log);
 void shadow_log_clear(struct shadow_log *log);
 int shadow_log_record(struct shadow_log *log, u32 key, enum tap_mode mode,
 		      const void *data, size_t len);
+int shadow_log_get(struct shadow_log *log, u32 key, void *data, size_t len);
 int shadow_log_item(struct shadow_log *log, unsigned int pos,
 		    struct shadow_log_item *item, unsigned int *gen);
 

@@ -22,15 +22,18 @@
 #include "filter.h"
 #include "hook.h"
 #include "net.h"
+#include "net_swap.h"
 #include "netlink.h"
 #include "objects.h"
 #include "shadow.h"
 
 /*
- * Default: the drivers of the NICs QEMU emulates and this suite tests, and
- * the 8390 library that allocates ne2k-pci's interfaces.
+ * Default: the drivers of the NICs QEMU emulates and this suite tests, the
+ * 8390 library that allocates ne2k-pci's interfaces, and the MII library
+ * that reports link for 8139cp, e100 and pcnet32 (a swap keeps the link
+ * changes of the driver it is bringing up from the stack).
  */
-static char *drivers = "e1000,e1000e,8139cp,vmxnet3,virtio_net,e100,pcnet32,tulip,ne2k_pci,8390";
+static char *drivers = "e1000,e1000e,8139cp,vmxnet3,virtio_net,e100,pcnet32,tulip,ne2k_pci,8390,mii";
 module_param(drivers, charp, 0444);
 MODULE_PARM_DESC(drivers, "comma-separated driver modules to shadow");
 
@@ -49,9 +52,12 @@ static int __init shadow_init(void)
 	err = shadow_filter_init(drivers);
 	if (err)
 		return err;
-	err = shadow_nl_init();
+	err = shadow_swap_init();
 	if (err)
 		goto err_filter;
+	err = shadow_nl_init();
+	if (err)
+		goto err_swap;
 	/* ORDER: hooks last, once everything their handlers use is up. */
 	net_hooks = shadow_hooks_install(&tap_net_class);
 	if (IS_ERR(net_hooks)) {
@@ -64,6 +70,8 @@ static int __init shadow_init(void)
 
 err_nl:
 	shadow_nl_exit();
+err_swap:
+	shadow_swap_exit();
 err_filter:
 	shadow_filter_exit();
 	return err;
@@ -74,6 +82,7 @@ static void __exit shadow_exit(void)
 	shadow_debugfs_exit();
 	shadow_hooks_remove(net_hooks);
 	shadow_nl_exit();
+	shadow_swap_exit();
 	/* ORDER: interfaces go back to their drivers after the last request. */
 	shadow_net_exit();
 	shadow_obj_exit();

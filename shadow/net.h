@@ -29,9 +29,15 @@ struct shadow_net_dev {
 	struct shadow_log log;
 	bool early;			/* attached before registration */
 	u32 priv_size;			/* private area it has, 0: unknown */
+	u32 state;			/* enum shadow_state; READ_ONCE */
+	struct shadow_swap *swap;	/* while swapping or parked */
+	/* What the drivers before the current one counted (net_swap.c). */
+	struct rtnl_link_stats64 stats_base;
 };
 
 void shadow_net_exit(void);
+
+struct shadow_swap;
 
 struct shadow_net_dev *shadow_net_attach(struct net_device *ndev, bool early);
 void shadow_net_detach(struct shadow_net_dev *sd);
@@ -41,6 +47,7 @@ void shadow_net_log(struct net_device *ndev, u32 key, enum tap_mode mode,
 		    const void *data, size_t len);
 void shadow_net_note_need(const struct net_device *ndev, u32 priv);
 void shadow_net_can_host(const struct shadow_net_dev *sd, char *buf, size_t len);
+void shadow_net_install(struct shadow_net_dev *sd);
 void shadow_net_lock(void);
 void shadow_net_unlock(void);
 

@@ -24,6 +24,7 @@
 
 #include "compat.h"
 #include "net.h"
+#include "net_swap.h"
 #include "netlink.h"
 #include "objects.h"
 #include "trace.h"
@@ -150,6 +151,32 @@ static void seed(struct shadow_net_dev *sd)
 }
 
 /**
+ * shadow_net_install() - put the interface's driver tables behind the taps
+ * @sd: the shadowed device, whose ndev holds its driver's own tables
+ *
+ * Also used when a swap hands the interface to a new driver. Once it has
+ * been swapped, statistics add what the earlier drivers counted.
+ */
+void shadow_net_install(struct shadow_net_dev *sd)
+{
+	static const struct rtnl_link_stats64 zero;
+	struct net_device *ndev = sd->ndev;
+
+	sd->ops.orig_ndo = ndev->netdev_ops;
+	tap_net_fill_net_device_ops(&sd->ops.ndo, ndev->netdev_ops);
+	if (memcmp(&sd->stats_base, &zero, sizeof(zero)))
+		sd->ops.ndo.ndo_get_stats64 = shadow_net_stats64;
+	sd->ops.orig_eto = ndev->ethtool_ops;
+	if (ndev->ethtool_ops) {
+		tap_net_fill_ethtool_ops(&sd->ops.eto, ndev->ethtool_ops);
+		WRITE_ONCE(ndev->ethtool_ops, &sd->ops.eto);
+	} else {
+		WRITE_ONCE(ndev->ethtool_ops, &shadow_empty_eto);
+	}
+	WRITE_ONCE(ndev->netdev_ops, &sd->ops.ndo);
+}
+
+/**
  * shadow_net_attach() - start shadowing an interface
  * @ndev: the interface; its driver module is shadowed
  * @early: true before the interface is registered, false for a late attach
@@ -173,16 +200,10 @@ struct shadow_net_dev *shadow_net_attach(struct net_device *ndev, bool early)
 	}
 	sd->ndev = ndev;
 	sd->early = early;
+	sd->state = SHADOW_STATE_PASSIVE;
 	sd->priv_size = shadow_netdev_priv_room(ndev);
 	shadow_log_init(&sd->log);
-	sd->ops.orig_ndo = ndev->netdev_ops;
-	tap_net_fill_net_device_ops(&sd->ops.ndo, ndev->netdev_ops);
-	if (ndev->ethtool_ops) {
-		sd->ops.orig_eto = ndev->ethtool_ops;
-		tap_net_fill_ethtool_ops(&sd->ops.eto, ndev->ethtool_ops);
-		WRITE_ONCE(ndev->ethtool_ops, &sd->ops.eto);
-	}
-	WRITE_ONCE(ndev->netdev_ops, &sd->ops.ndo);
+	shadow_net_install(sd);
 	list_add_tail(&sd->node, &devs);
 	if (!early)
 		seed(sd);

@@ -20,6 +20,7 @@
 #include <linux/module.h>
 
 #include "net.h"
+#include "net_swap.h"
 #include "netlink.h"
 #include "objects.h"
 #include "uapi/linux/shadow.h"
@@ -225,11 +226,16 @@ static int padded(int sizeof_priv)
 	return size;
 }
 
+/* A probe a swap waits for gets the parked interface (net_swap.c). */
 struct net_device *shadow_net_alloc_netdev_mqs(int sizeof_priv, const char *name,
 					       unsigned char name_assign_type,
 					       void (*setup)(struct net_device *),
 					       unsigned int txqs, unsigned int rxqs)
 {
+	struct net_device *dev = shadow_swap_claim(sizeof_priv, setup, txqs, rxqs);
+
+	if (dev)
+		return dev;
 	return track_netdev(alloc_netdev_mqs(padded(sizeof_priv), name,
 					     name_assign_type, setup, txqs, rxqs),
 			    sizeof_priv);
@@ -238,14 +244,28 @@ struct net_device *shadow_net_alloc_netdev_mqs(int sizeof_priv, const char *name
 struct net_device *shadow_net_alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs,
 						 unsigned int rxqs)
 {
+	struct net_device *dev = shadow_swap_claim(sizeof_priv, ether_setup, txqs, rxqs);
+
+	if (dev)
+		return dev;
 	return track_netdev(alloc_etherdev_mqs(padded(sizeof_priv), txqs, rxqs),
 			    sizeof_priv);
+}
+
+/* What devm_alloc_etherdev_mqs() arranges, for a handed interface. */
+static void devm_free(void *dev)
+{
+	shadow_net_free_netdev(dev);
 }
 
 /* devres frees this one from the kernel, unseen: it is forgotten on unregister. */
 struct net_device *shadow_net_devm_alloc_etherdev_mqs(struct device *dev, int sizeof_priv,
 						      unsigned int txqs, unsigned int rxqs)
 {
+	struct net_device *ndev = shadow_swap_claim(sizeof_priv, ether_setup, txqs, rxqs);
+
+	if (ndev)
+		return devm_add_action_or_reset(dev, devm_free, ndev) ? NULL : ndev;
 	return track_netdev(devm_alloc_etherdev_mqs(dev, padded(sizeof_priv), txqs,
 						    rxqs), sizeof_priv);
 }
@@ -269,14 +289,19 @@ static int registered(struct net_device *dev, int (*reg)(struct net_device *))
 	return ret;
 }
 
+/* A handed interface is registered already: its register is a re-attach. */
 int shadow_net_register_netdev(struct net_device *dev)
 {
-	return registered(dev, register_netdev);
+	struct shadow_net_dev *sd = shadow_swap_of(dev, BIT(SHADOW_STATE_BINDING));
+
+	return sd ? shadow_swap_reattach(sd) : registered(dev, register_netdev);
 }
 
 int shadow_net_register_netdevice(struct net_device *dev)
 {
-	return registered(dev, register_netdevice);
+	struct shadow_net_dev *sd = shadow_swap_of(dev, BIT(SHADOW_STATE_BINDING));
+
+	return sd ? shadow_swap_reattach(sd) : registered(dev, register_netdevice);
 }
 
 static void detach(struct net_device *dev)
@@ -290,20 +315,41 @@ static void detach(struct net_device *dev)
 		shadow_net_detach(sd);
 }
 
+/* A departing driver's unregister and free of a swapped interface. */
+#define SWAP_ABSORBS	(BIT(SHADOW_STATE_PARKING) | BIT(SHADOW_STATE_BINDING))
+
 void shadow_net_unregister_netdev(struct net_device *dev)
 {
+	struct shadow_net_dev *sd = shadow_swap_of(dev, SWAP_ABSORBS);
+
+	if (sd) {
+		shadow_swap_absorb_unregister(sd);
+		return;
+	}
 	detach(dev);
 	unregister_netdev(dev);
 }
 
 void shadow_net_unregister_netdevice_queue(struct net_device *dev, struct list_head *head)
 {
+	struct shadow_net_dev *sd = shadow_swap_of(dev, SWAP_ABSORBS);
+
+	if (sd) {
+		shadow_swap_absorb_unregister(sd);
+		return;
+	}
 	detach(dev);
 	unregister_netdevice_queue(dev, head);
 }
 
 void shadow_net_free_netdev(struct net_device *dev)
 {
+	struct shadow_net_dev *sd = shadow_swap_of(dev, SWAP_ABSORBS);
+
+	if (sd) {
+		shadow_swap_absorb_free(sd);
+		return;
+	}
 	/* Not seen allocated: it predates the shadow (a late attach). */
 	if (!shadow_obj_del(SHADOW_OBJ_NETDEV, dev, SHADOW_OBJ_ANY_ID))
 		netdev_dbg(dev, "shadow: freeing a netdev never seen allocated\n");
@@ -363,4 +409,70 @@ void shadow_net_dma_free_attrs(struct device *dev, size_t size, void *cpu,
 	dma_free_attrs(dev, size, cpu, handle, attrs);
 	if (!shadow_obj_del(SHADOW_OBJ_DMA_COHERENT, cpu, size))
 		dev_dbg(dev, "shadow: DMA buffer freed but never seen allocated\n");
+}
+
+/* Link, address and queue changes while a swap runs are the swap's. */
+
+#define SWAP_KEEPS_LINK	(BIT(SHADOW_STATE_PARKING) | BIT(SHADOW_STATE_PARKED) | \
+			 BIT(SHADOW_STATE_BINDING) | BIT(SHADOW_STATE_REPLAYING))
+
+void shadow_net_netif_carrier_on(struct net_device *dev)
+{
+	struct shadow_net_dev *sd = shadow_swap_of(dev, SWAP_KEEPS_LINK);
+
+	if (sd)
+		shadow_swap_carrier(sd, true);
+	else
+		netif_carrier_on(dev);
+}
+
+void shadow_net_netif_carrier_off(struct net_device *dev)
+{
+	struct shadow_net_dev *sd = shadow_swap_of(dev, SWAP_KEEPS_LINK);
+
+	if (sd)
+		shadow_swap_carrier(sd, false);
+	else
+		netif_carrier_off(dev);
+}
+
+/* A probing driver's address: the interface keeps the stack's (replay). */
+void shadow_net_dev_addr_mod(struct net_device *dev, unsigned int offset,
+			     const void *addr, size_t len)
+{
+	struct shadow_net_dev *sd = shadow_swap_of(dev, BIT(SHADOW_STATE_BINDING));
+
+	if (!sd) {
+		dev_addr_mod(dev, offset, addr, len);
+		return;
+	}
+	if (offset + len <= sizeof(sd->swap->hw_addr)) {
+		memcpy(sd->swap->hw_addr + offset, addr, len);
+		sd->swap->hw_addr_set = true;
+	}
+}
+
+/* A probing driver's queue counts wait for RTNL, in the replay. */
+int shadow_net_netif_set_real_num_tx_queues(struct net_device *dev, unsigned int txq)
+{
+	struct shadow_net_dev *sd = shadow_swap_of(dev, BIT(SHADOW_STATE_BINDING));
+
+	if (!sd)
+		return netif_set_real_num_tx_queues(dev, txq);
+	if (txq < 1 || txq > dev->num_tx_queues)
+		return -EINVAL;
+	sd->swap->want_txq = txq;
+	return 0;
+}
+
+int shadow_net_netif_set_real_num_rx_queues(struct net_device *dev, unsigned int rxq)
+{
+	struct shadow_net_dev *sd = shadow_swap_of(dev, BIT(SHADOW_STATE_BINDING));
+
+	if (!sd)
+		return netif_set_real_num_rx_queues(dev, rxq);
+	if (rxq < 1 || rxq > dev->num_rx_queues)
+		return -EINVAL;
+	sd->swap->want_rxq = rxq;
+	return 0;
 }

@@ -16,6 +16,7 @@
 #include "compat.h"
 #include "filter.h"
 #include "net.h"
+#include "net_swap.h"
 #include "netlink.h"
 #include "objects.h"
 #include "uapi/linux/shadow.h"
@@ -23,6 +24,9 @@
 static const struct nla_policy policy[SHADOW_A_MAX + 1] = {
 	[SHADOW_A_DEV_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[SHADOW_A_DEV_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[SHADOW_A_SWAP_TARGET] = { .type = NLA_NUL_STRING, .len = 31 },
+	[SHADOW_A_SWAP_TIMEOUT_MS] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SHADOW_A_SWAP_RESTART] = { .type = NLA_FLAG },
 };
 
 static struct genl_family family;
@@ -119,7 +123,7 @@ static int dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	shadow_net_lock();
 	sd = shadow_net_find(ndev);
 	if (sd)
-		err = fill_dev(msg, sd, SHADOW_STATE_PASSIVE, info->snd_portid,
+		err = fill_dev(msg, sd, READ_ONCE(sd->state), info->snd_portid,
 			       info->snd_seq, 0, SHADOW_CMD_DEV_GET);
 	else
 		err = -ENOENT;
@@ -143,7 +147,7 @@ static int dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	shadow_net_lock();
 	while ((sd = shadow_net_nth(pos))) {
-		if (fill_dev(skb, sd, SHADOW_STATE_PASSIVE,
+		if (fill_dev(skb, sd, READ_ONCE(sd->state),
 			     NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			     NLM_F_MULTI, SHADOW_CMD_DEV_GET))
 			break;
@@ -197,7 +201,11 @@ static int dev_detach_doit(struct sk_buff *skb, struct genl_info *info)
 	shadow_net_lock();
 	sd = shadow_net_find(ndev);
 	shadow_net_unlock();
-	if (sd) {
+	if (sd && sd->swap) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the interface is being swapped or is parked; swap it onto a driver first");
+		err = -EBUSY;
+	} else if (sd) {
 		shadow_net_detach(sd);
 	} else {
 		NL_SET_ERR_MSG(info->extack, "interface is not shadowed");
@@ -206,6 +214,60 @@ static int dev_detach_doit(struct sk_buff *skb, struct genl_info *info)
 	rtnl_unlock();
 	dev_put(ndev);
 	return err;
+}
+
+#define SWAP_TIMEOUT_MAX_MS	600000
+
+static int swap_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	const char *target = "";
+	u32 timeout = 10000;
+	struct shadow_net_dev *sd;
+	struct net_device *ndev;
+	struct sk_buff *msg;
+	void *hdr;
+	int seq;
+
+	if (attrs[SHADOW_A_SWAP_TARGET])
+		target = nla_data(attrs[SHADOW_A_SWAP_TARGET]);
+	if (attrs[SHADOW_A_SWAP_TIMEOUT_MS])
+		timeout = nla_get_u32(attrs[SHADOW_A_SWAP_TIMEOUT_MS]);
+	if (timeout > SWAP_TIMEOUT_MAX_MS) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[SHADOW_A_SWAP_TIMEOUT_MS],
+				    "timeout above 600000 ms");
+		return -EINVAL;
+	}
+	ndev = request_dev(genl_info_net(info), attrs, info->extack);
+	if (IS_ERR(ndev))
+		return PTR_ERR(ndev);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		dev_put(ndev);
+		return -ENOMEM;
+	}
+	shadow_net_lock();
+	sd = shadow_net_find(ndev);
+	if (sd) {
+		seq = shadow_swap_start(sd, target, timeout,
+					nla_get_flag(attrs[SHADOW_A_SWAP_RESTART]), info->extack);
+	} else {
+		NL_SET_ERR_MSG(info->extack, "interface is not shadowed");
+		seq = -ENOENT;
+	}
+	shadow_net_unlock();
+	dev_put(ndev);
+	if (seq < 0) {
+		nlmsg_free(msg);
+		return seq;
+	}
+	hdr = genlmsg_put_reply(msg, info, &family, 0, SHADOW_CMD_SWAP);
+	if (!hdr || nla_put_u32(msg, SHADOW_A_SWAP_SEQ, seq)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
 }
 
 /* cb->args: [0] ifindex, [1] next position. */
@@ -323,6 +385,11 @@ static const struct genl_ops ops[] = {
 		.cmd = SHADOW_CMD_OBJ_GET,
 		.dumpit = obj_get_dumpit,
 	},
+	{
+		.cmd = SHADOW_CMD_SWAP,
+		.doit = swap_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static struct genl_family family = {
@@ -339,7 +406,48 @@ static struct genl_family family = {
 	.n_mcgrps = ARRAY_SIZE(mcgrps),
 };
 
-void shadow_nl_event(struct shadow_net_dev *sd, u32 state)
+static u32 us(const struct shadow_swap *sw, enum shadow_swap_mark from,
+	      enum shadow_swap_mark to)
+{
+	if (!sw->t[from] || !sw->t[to] || sw->t[to] < sw->t[from])
+		return 0;
+	return div_u64(sw->t[to] - sw->t[from], NSEC_PER_USEC);
+}
+
+static int fill_swap(struct sk_buff *skb, const struct shadow_swap *sw, u32 state)
+{
+	bool last = state == SHADOW_STATE_SWAPPED || state == SHADOW_STATE_FAILED;
+	unsigned int i;
+
+	if (nla_put_u32(skb, SHADOW_A_SWAP_SEQ, sw->seq) ||
+	    nla_put_string(skb, SHADOW_A_SWAP_FROM, sw->old_driver) ||
+	    nla_put_string(skb, SHADOW_A_SWAP_FROM_ADDR, sw->old_bus_addr))
+		return -EMSGSIZE;
+	if (!last)
+		return 0;
+	if ((sw->new_driver[0] &&
+	     nla_put_string(skb, SHADOW_A_SWAP_TO, sw->new_driver)) ||
+	    (sw->new_bus_addr[0] &&
+	     nla_put_string(skb, SHADOW_A_SWAP_TO_ADDR, sw->new_bus_addr)) ||
+	    (sw->err && nla_put_u32(skb, SHADOW_A_SWAP_ERRNO, -sw->err)) ||
+	    (sw->reason[0] && nla_put_string(skb, SHADOW_A_SWAP_REASON, sw->reason)) ||
+	    nla_put_u32(skb, SHADOW_A_SWAP_PARK_US, us(sw, SWAP_T_START, SWAP_T_PARKED)) ||
+	    nla_put_u32(skb, SHADOW_A_SWAP_UNBIND_US, us(sw, SWAP_T_PARKED, SWAP_T_UNBOUND)) ||
+	    nla_put_u32(skb, SHADOW_A_SWAP_PROBE_US,
+			us(sw, sw->t[SWAP_T_UNBOUND] ? SWAP_T_UNBOUND : SWAP_T_START,
+			   SWAP_T_PROBED)) ||
+	    nla_put_u32(skb, SHADOW_A_SWAP_REPLAY_US, us(sw, SWAP_T_PROBED, SWAP_T_REPLAYED)) ||
+	    nla_put_u32(skb, SHADOW_A_SWAP_LINK_US, us(sw, SWAP_T_REPLAYED, SWAP_T_WOKEN)) ||
+	    nla_put_u32(skb, SHADOW_A_SWAP_TOTAL_US, us(sw, SWAP_T_START, SWAP_T_WOKEN)))
+		return -EMSGSIZE;
+	for (i = 0; i < sw->nnotes; i++)
+		if (nla_put_string(skb, SHADOW_A_SWAP_NOTE, sw->notes[i]))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/* An event: attach or detach, or a swap's phase (its outcome on the last). */
+static void event(struct shadow_net_dev *sd, u32 state, const struct shadow_swap *sw)
 {
 	struct sk_buff *msg;
 
@@ -349,12 +457,29 @@ void shadow_nl_event(struct shadow_net_dev *sd, u32 state)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return;
-	if (fill_dev(msg, sd, state, 0, 0, 0, SHADOW_CMD_EVENT)) {
-		nlmsg_free(msg);
-		return;
+	if (fill_dev(msg, sd, state, 0, 0, 0, SHADOW_CMD_EVENT))
+		goto drop;
+	/* Swap attributes go inside the message fill_dev() closed. */
+	if (sw) {
+		if (fill_swap(msg, sw, state))
+			goto drop;
+		nlmsg_end(msg, nlmsg_hdr(msg));
 	}
 	genlmsg_multicast_netns(&family, dev_net(sd->ndev), msg, 0, MCGRP_EVENTS,
 				GFP_KERNEL);
+	return;
+drop:
+	nlmsg_free(msg);
+}
+
+void shadow_nl_event(struct shadow_net_dev *sd, u32 state)
+{
+	event(sd, state, NULL);
+}
+
+void shadow_nl_swap_event(struct shadow_net_dev *sd, u32 state)
+{
+	event(sd, state, sd->swap);
 }
 
 int shadow_nl_init(void)

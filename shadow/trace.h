@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tracepoints of the shadow: every logged change and every tracked
- * object's birth and death, for perf and ftrace users and for tests.
+ * Tracepoints of the shadow: every logged change, every tracked object's
+ * birth and death and every phase of a swap, for perf and ftrace users and
+ * for tests.
  */
 
 #undef TRACE_SYSTEM
@@ -57,6 +58,24 @@ TRACE_EVENT(shadow_obj,
 	TP_printk("type=%u id=%llu %s%s", __entry->type, __entry->id,
 		  __entry->created ? "created" : "destroyed",
 		  __entry->known ? "" : " untracked")
+);
+
+/* A swap entering a phase (enum shadow_state); time is the event's own. */
+TRACE_EVENT(shadow_swap,
+	TP_PROTO(const struct net_device *ndev, u32 state, u32 seq),
+	TP_ARGS(ndev, state, seq),
+	TP_STRUCT__entry(
+		__string(ifname, ndev->name)
+		__field(u32, state)
+		__field(u32, seq)
+	),
+	TP_fast_assign(
+		shadow_assign_str(ifname, ndev->name);
+		__entry->state = state;
+		__entry->seq = seq;
+	),
+	TP_printk("dev=%s swap=%u state=%u", __get_str(ifname), __entry->seq,
+		  __entry->state)
 );
 
 #endif /* _SHADOW_TRACE_H */

@@ -56,9 +56,37 @@
  *	(string), SHADOW_A_DEV_IFINDEX (u32, 0 when not yet registered),
  *	SHADOW_A_DEV_BUS_ADDR (string, when known).
  *
+ * SHADOW_CMD_SWAP (do; CAP_NET_ADMIN)
+ *	Swap the driver under a shadowed interface (active mode). Request:
+ *	SHADOW_A_DEV_IFINDEX or SHADOW_A_DEV_IFNAME; SHADOW_A_SWAP_TARGET
+ *	(string, optional: the PCI address of the device to move the
+ *	interface to; absent: the first device a shadowed driver probes);
+ *	SHADOW_A_SWAP_TIMEOUT_MS (u32, optional, default 10000: how long the
+ *	parked interface waits for its device); SHADOW_A_SWAP_RESTART (flag:
+ *	unbind and bind again the interface's own device and driver; no
+ *	target then). A parked interface (a failed swap) can be swapped
+ *	again. The reply (SHADOW_A_SWAP_SEQ, u32) comes as soon as the swap
+ *	is queued; its progress and outcome are SHADOW_CMD_EVENT messages on
+ *	the events group carrying the same SHADOW_A_SWAP_SEQ (listen first).
+ *	The phases: PARKING, PARKED, BINDING, REPLAYING; then SWAPPED (the
+ *	interface runs on a driver: the new one, or the old one again after
+ *	a rollback, with SHADOW_A_SWAP_ERRNO and SHADOW_A_SWAP_REASON saying
+ *	why) or FAILED (the interface stays parked; the reason says why).
+ *	Final events carry SHADOW_A_SWAP_FROM / _FROM_ADDR / _TO / _TO_ADDR
+ *	(drivers and bus addresses), the phase times SHADOW_A_SWAP_PARK_US
+ *	(stop the old driver), _UNBIND_US (its remove), _PROBE_US (until the
+ *	new driver's probe returned), _REPLAY_US (replay and open), _LINK_US
+ *	(until the new driver reported link), _TOTAL_US, and one
+ *	SHADOW_A_SWAP_NOTE string per setting that could not be carried over
+ *	as it was.
+ *	Errors: EPERM, EINVAL, ENODEV, ENOENT (not shadowed), EBUSY (a swap
+ *	runs, or the target device is bound to another driver), EOPNOTSUPP
+ *	(the interface's device is not on PCI).
+ *
  * Events (group SHADOW_GENL_MCGRP_EVENTS): SHADOW_CMD_DEV_GET-shaped
  * messages sent with cmd SHADOW_CMD_EVENT when a device is attached or
- * detached (SHADOW_A_DEV_STATE tells which).
+ * detached (SHADOW_A_DEV_STATE tells which), and at each phase of a swap
+ * (see SHADOW_CMD_SWAP).
  *
  * Log data layouts (all in host byte order unless said)
  * ----------------------------------------------------
@@ -99,6 +127,7 @@ enum shadow_cmd {
 	SHADOW_CMD_LOG_GET,
 	SHADOW_CMD_OBJ_GET,
 	SHADOW_CMD_EVENT,
+	SHADOW_CMD_SWAP,
 	__SHADOW_CMD_MAX,
 	SHADOW_CMD_MAX = __SHADOW_CMD_MAX - 1
 };
@@ -125,6 +154,23 @@ enum shadow_attr {
 	SHADOW_A_OBJ_DRIVER,		/* string */
 	SHADOW_A_PAD,
 	SHADOW_A_DEV_CAN_HOST,		/* string */
+	SHADOW_A_SWAP_TARGET,		/* string */
+	SHADOW_A_SWAP_TIMEOUT_MS,	/* u32 */
+	SHADOW_A_SWAP_RESTART,		/* flag */
+	SHADOW_A_SWAP_SEQ,		/* u32 */
+	SHADOW_A_SWAP_ERRNO,		/* u32 */
+	SHADOW_A_SWAP_REASON,		/* string */
+	SHADOW_A_SWAP_NOTE,		/* string, repeated */
+	SHADOW_A_SWAP_FROM,		/* string */
+	SHADOW_A_SWAP_FROM_ADDR,	/* string */
+	SHADOW_A_SWAP_TO,		/* string */
+	SHADOW_A_SWAP_TO_ADDR,		/* string */
+	SHADOW_A_SWAP_PARK_US,		/* u32 */
+	SHADOW_A_SWAP_UNBIND_US,	/* u32 */
+	SHADOW_A_SWAP_PROBE_US,		/* u32 */
+	SHADOW_A_SWAP_REPLAY_US,	/* u32 */
+	SHADOW_A_SWAP_LINK_US,		/* u32 */
+	SHADOW_A_SWAP_TOTAL_US,		/* u32 */
 	__SHADOW_A_MAX,
 	SHADOW_A_MAX = __SHADOW_A_MAX - 1
 };
@@ -132,6 +178,12 @@ enum shadow_attr {
 enum shadow_state {
 	SHADOW_STATE_DETACHED,
 	SHADOW_STATE_PASSIVE,		/* watching: logging and tracking */
+	SHADOW_STATE_PARKING,		/* swap: stopping and unbinding the old driver */
+	SHADOW_STATE_PARKED,		/* swap: no driver; waiting for a device */
+	SHADOW_STATE_BINDING,		/* swap: a new driver is probing */
+	SHADOW_STATE_REPLAYING,		/* swap: replaying the log, waiting for link */
+	SHADOW_STATE_SWAPPED,		/* event only: a swap ended on a driver */
+	SHADOW_STATE_FAILED,		/* event only: a swap failed */
 	__SHADOW_STATE_MAX
 };
 

@@ -1,0 +1,779 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Active mode: swap the driver under a live interface.
+ *
+ * A swap runs in a work item, in phases (enum shadow_state):
+ *
+ *  PARKING	Under RTNL: stop the TX queues (packets wait in the qdisc),
+ *		clear __LINK_STATE_START the way dev_close() does and call the
+ *		old driver's ndo_stop, so the driver believes it was closed;
+ *		point the interface at the parked ops (net_park.c), which
+ *		answer from what was saved. IFF_UP, the carrier and the
+ *		operstate the stack sees do not change. Then unbind the old
+ *		driver from its PCI device: its unregister_netdev() and
+ *		free_netdev() of the interface are absorbed (the net_device,
+ *		with its name, ifindex, addresses, routes, qdisc and sockets,
+ *		stays registered; its sysfs node moves off the departing
+ *		device to /sys/devices/virtual/net).
+ *  PARKED	No driver. Waits for the wanted device to be probed.
+ *  BINDING	A PCI probe of that device started (bus notifier); in that
+ *		task, a shadowed driver's netdev allocation is handed the
+ *		parked interface, reset to what a fresh allocation holds, and
+ *		its register_netdev() becomes a re-attach: sysfs parent moved
+ *		to the new device, the new driver's tables behind the taps.
+ *		Its carrier and address changes meanwhile are kept from the
+ *		stack.
+ *  REPLAYING	Once the probe returned: replay the log (net_replay.c), open,
+ *		wait for the new driver to report link, wake TX.
+ *
+ * A failure ends in a defined state: back on the old driver when its
+ * device still exists, else parked with the reason. The interface is
+ * never unregistered.
+ *
+ * Locking: swap_lock (a spinlock) guards the swapping[] slots and every
+ * claim_* field; RCU lets the hooks find a swap from any context. A swap
+ * holds a reference on this module while it runs or the interface is
+ * parked, so the parked ops cannot go away under the interface.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/kmod.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "net_swap.h"
+#include "netlink.h"
+#include "objects.h"
+#include "trace.h"
+#include "uapi/linux/shadow.h"
+
+static unsigned int link_wait_ms = 5000;
+module_param(link_wait_ms, uint, 0644);
+MODULE_PARM_DESC(link_wait_ms,
+		 "how long a swap waits for the new driver to report link before waking TX");
+
+#define SWAPS_MAX	8
+
+static struct shadow_net_dev __rcu *swapping[SWAPS_MAX];
+static DEFINE_SPINLOCK(swap_lock);
+static struct workqueue_struct *swap_wq;
+static atomic_t swap_seq = ATOMIC_INIT(0);
+
+static void set_state(struct shadow_net_dev *sd, u32 state)
+{
+	WRITE_ONCE(sd->state, state);
+	trace_shadow_swap(sd->ndev, state, sd->swap->seq);
+	shadow_nl_swap_event(sd, state);
+}
+
+static void mark(struct shadow_swap *sw, enum shadow_swap_mark m)
+{
+	sw->t[m] = ktime_get_ns();
+}
+
+/**
+ * shadow_swap_of() - the shadowed interface a swap runs on
+ * @ndev: the interface
+ * @states: mask of BIT(enum shadow_state) the swap must be in
+ *
+ * Any context. The swap pins the result while it is in one of @states.
+ * Return: the device, or NULL when @ndev is not being swapped in @states.
+ */
+struct shadow_net_dev *shadow_swap_of(const struct net_device *ndev, u32 states)
+{
+	struct shadow_net_dev *sd, *found = NULL;
+	int i;
+
+	rcu_read_lock();
+	for (i = 0; i < SWAPS_MAX; i++) {
+		sd = rcu_dereference(swapping[i]);
+		if (sd && sd->ndev == ndev && (BIT(READ_ONCE(sd->state)) & states)) {
+			found = sd;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+static int slot_add(struct shadow_net_dev *sd)
+{
+	int i, err = -ENOSPC;
+
+	spin_lock(&swap_lock);
+	for (i = 0; i < SWAPS_MAX; i++) {
+		if (!rcu_access_pointer(swapping[i])) {
+			rcu_assign_pointer(swapping[i], sd);
+			err = 0;
+			break;
+		}
+	}
+	spin_unlock(&swap_lock);
+	return err;
+}
+
+static void slot_del(struct shadow_net_dev *sd)
+{
+	int i;
+
+	spin_lock(&swap_lock);
+	for (i = 0; i < SWAPS_MAX; i++)
+		if (rcu_access_pointer(swapping[i]) == sd)
+			RCU_INIT_POINTER(swapping[i], NULL);
+	spin_unlock(&swap_lock);
+	synchronize_rcu();
+}
+
+/* The PCI device an interface's parent hangs from (virtio_net: two up). */
+static struct device *pci_device_of(struct device *dev)
+{
+	for (; dev; dev = dev->parent)
+		if (dev_is_pci(dev))
+			return dev;
+	return NULL;
+}
+
+/* Phase PARKING, first half: the old driver closed, the ops parked. */
+static void park(struct shadow_net_dev *sd)
+{
+	struct net_device *ndev = sd->ndev;
+	struct shadow_swap *sw = sd->swap;
+	const struct ethtool_ops *eto = sd->ops.orig_eto;
+	struct rtnl_link_stats64 s;
+
+	ASSERT_RTNL();
+	strscpy(sw->ifname, ndev->name, sizeof(sw->ifname));
+	sw->old_mtu = ndev->mtu;
+	sw->old_addr_assign_type = ndev->addr_assign_type;
+	sw->old_hw_features = ndev->hw_features;
+	sw->old_wanted = ndev->wanted_features;
+	sw->old_coalesce_mask = eto ? eto->supported_coalesce_params : 0;
+	if (eto && eto->get_link_ksettings)
+		sw->have_ksettings = !eto->get_link_ksettings(ndev, &sw->ksettings);
+
+	/* TX stops; netif_tx_disable() waits for a transmit in progress. */
+	netif_tx_disable(ndev);
+	sw->was_running = netif_running(ndev);
+	if (sw->was_running) {
+		clear_bit(__LINK_STATE_START, &ndev->state);
+		smp_mb__after_atomic();	/* as __dev_close_many(): before ndo_stop */
+		sd->ops.orig_ndo->ndo_stop(ndev);
+	}
+	shadow_driver_stats(ndev, sd->ops.orig_ndo, &s);
+	shadow_stats_add(&sd->stats_base, &s);
+
+	WRITE_ONCE(ndev->netdev_ops, &shadow_parked_ndo);
+	WRITE_ONCE(ndev->ethtool_ops, &shadow_parked_eto);
+	/* Lockless readers (stats, the data path) may still be in the copy. */
+	synchronize_net();
+	mark(sw, SWAP_T_PARKED);
+}
+
+/* Undo park() when the old driver never left (its device had no driver). */
+static void unpark(struct shadow_net_dev *sd)
+{
+	struct net_device *ndev = sd->ndev;
+	struct shadow_swap *sw = sd->swap;
+
+	ASSERT_RTNL();
+	WRITE_ONCE(ndev->ethtool_ops, sd->ops.orig_eto ? &sd->ops.eto : &shadow_empty_eto);
+	WRITE_ONCE(ndev->netdev_ops, &sd->ops.ndo);
+	if (sw->was_running) {
+		set_bit(__LINK_STATE_START, &ndev->state);
+		if (sd->ops.orig_ndo->ndo_open(ndev)) {
+			clear_bit(__LINK_STATE_START, &ndev->state);
+			netdev_err(ndev, "shadow: the driver did not reopen\n");
+			return;
+		}
+	}
+	netif_tx_wake_all_queues(ndev);
+}
+
+/* The old driver's unregister_netdev() of the interface, absorbed. */
+void shadow_swap_absorb_unregister(struct shadow_net_dev *sd)
+{
+	struct net_device *ndev = sd->ndev;
+	const struct net_device_ops *old = sd->ops.orig_ndo;
+	int err;
+
+	sd->swap->absorbed_unregister = true;
+	if (old && old->ndo_uninit)
+		old->ndo_uninit(ndev);
+	err = device_move(&ndev->dev, NULL, DPM_ORDER_NONE);
+	if (err)
+		netdev_err(ndev, "shadow: cannot move off the departing device (%d)\n", err);
+}
+
+/* The old driver's free_netdev(), absorbed: only its NAPI instances go. */
+void shadow_swap_absorb_free(struct shadow_net_dev *sd)
+{
+	struct net_device *ndev = sd->ndev;
+	struct napi_struct *napi, *tmp;
+
+	sd->swap->absorbed_free = true;
+	list_for_each_entry_safe(napi, tmp, &ndev->napi_list, dev_list) {
+		netif_napi_del(napi);
+		shadow_obj_del(SHADOW_OBJ_NAPI, napi, SHADOW_OBJ_ANY_ID);
+	}
+	shadow_obj_del(SHADOW_OBJ_NETDEV, ndev, SHADOW_OBJ_ANY_ID);
+}
+
+/* Phase PARKING, second half: the old driver leaves its device. */
+static int unbind_old(struct shadow_net_dev *sd)
+{
+	struct shadow_swap *sw = sd->swap;
+	struct device *dev = sw->old_dev;
+
+	device_release_driver(dev);
+	mark(sw, SWAP_T_UNBOUND);
+	if (!sw->absorbed_unregister) {
+		snprintf(sw->reason, sizeof(sw->reason),
+			 "%s left %s without unregistering the interface",
+			 sw->old_driver, sw->old_bus_addr);
+		return -EPROTO;
+	}
+	if (!sw->absorbed_free)
+		shadow_swap_note(sw, "%s did not free the interface on remove",
+				 sw->old_driver);
+	return 0;
+}
+
+/*
+ * Bus notifier: a probe of the wanted device claims the parked interface
+ * for its task, and its end completes the wait.
+ */
+static int bus_event(struct notifier_block *nb, unsigned long action, void *data)
+{
+	struct device *dev = data;
+	struct shadow_net_dev *sd;
+	struct shadow_swap *sw;
+	int i;
+
+	if (action != BUS_NOTIFY_BIND_DRIVER && action != BUS_NOTIFY_BOUND_DRIVER &&
+	    action != BUS_NOTIFY_DRIVER_NOT_BOUND)
+		return NOTIFY_DONE;
+	spin_lock(&swap_lock);
+	for (i = 0; i < SWAPS_MAX; i++) {
+		sd = rcu_dereference_protected(swapping[i], lockdep_is_held(&swap_lock));
+		if (!sd)
+			continue;
+		sw = sd->swap;
+		if (action == BUS_NOTIFY_BIND_DRIVER) {
+			if (!sw->waiting || sw->claim_dev ||
+			    (sw->want_dev[0] && strcmp(sw->want_dev, dev_name(dev))))
+				continue;
+			sw->claim_dev = get_device(dev);
+			sw->claim_task = current;
+			WRITE_ONCE(sd->state, SHADOW_STATE_BINDING);
+			break;
+		}
+		if (sw->claim_dev != dev)
+			continue;
+		sw->bound_err = action == BUS_NOTIFY_BOUND_DRIVER ? 0 : -ENXIO;
+		sw->claim_task = NULL;
+		complete(&sw->bound);
+		break;
+	}
+	spin_unlock(&swap_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pci_nb = { .notifier_call = bus_event };
+
+/* Which swap, if any, the probing task claimed the interface for. */
+static struct shadow_net_dev *claimer(void)
+{
+	struct shadow_net_dev *sd, *found = NULL;
+	int i;
+
+	spin_lock(&swap_lock);
+	for (i = 0; i < SWAPS_MAX; i++) {
+		sd = rcu_dereference_protected(swapping[i], lockdep_is_held(&swap_lock));
+		if (sd && sd->swap->claim_task == current && !sd->swap->handed) {
+			found = sd;
+			break;
+		}
+	}
+	spin_unlock(&swap_lock);
+	return found;
+}
+
+/*
+ * Reset what a driver sets on a fresh allocation, so the new driver finds
+ * the parked interface as alloc_netdev_mqs() and ether_setup() leave one.
+ * Kernel state (name, flags, addresses, MTU the stack uses, qdisc) stays.
+ */
+static void fresh(struct net_device *ndev, size_t room)
+{
+	memset(netdev_priv(ndev), 0, room);
+	memset(&ndev->stats, 0, sizeof(ndev->stats));
+	/* Link as a fresh interface has it: the stack never heard otherwise. */
+	clear_bit(__LINK_STATE_NOCARRIER, &ndev->state);
+	ndev->features = 0;
+	ndev->hw_features = 0;
+	ndev->vlan_features = 0;
+	ndev->hw_enc_features = 0;
+	ndev->mpls_features = 0;
+	ndev->gso_partial_features = 0;
+	ndev->priv_flags &= ~(IFF_UNICAST_FLT | IFF_LIVE_ADDR_CHANGE | IFF_SUPP_NOFCS |
+			      IFF_TX_SKB_NO_LINEAR);
+	ndev->min_mtu = ETH_MIN_MTU;
+	ndev->max_mtu = ETH_DATA_LEN;
+	ndev->mtu = ETH_DATA_LEN;
+	ndev->watchdog_timeo = 0;
+	ndev->irq = 0;
+	ndev->base_addr = 0;
+	ndev->mem_start = 0;
+	ndev->mem_end = 0;
+	ndev->needed_headroom = 0;
+	ndev->needed_tailroom = 0;
+	ndev->dev_port = 0;
+	ndev->dev_id = 0;
+	ndev->tso_max_size = TSO_LEGACY_MAX_SIZE;
+	ndev->tso_max_segs = TSO_MAX_SEGS;
+}
+
+/*
+ * Run the driver's setup function (ether_setup(), or a wrapper such as the
+ * 8390 library's) on the parked interface, as its allocation would have,
+ * keeping what the stack owns: flags, queue length, link-layer type.
+ * Return: false, with everything restored, when it is not Ethernet.
+ */
+static bool setup_again(struct net_device *ndev, void (*setup)(struct net_device *))
+{
+	const struct header_ops *header_ops = ndev->header_ops;
+	unsigned int flags = ndev->flags, txqlen = ndev->tx_queue_len;
+	unsigned short type = ndev->type, hlen = ndev->hard_header_len;
+	unsigned char addr_len = ndev->addr_len;
+
+	setup(ndev);
+	if (ndev->type == ARPHRD_ETHER && ndev->addr_len == ETH_ALEN && type == ARPHRD_ETHER) {
+		ndev->flags = flags;
+		ndev->tx_queue_len = txqlen;
+		ndev->mtu = ETH_DATA_LEN;
+		return true;
+	}
+	ndev->header_ops = header_ops;
+	ndev->flags = flags;
+	ndev->tx_queue_len = txqlen;
+	ndev->type = type;
+	ndev->hard_header_len = hlen;
+	ndev->addr_len = addr_len;
+	return false;
+}
+
+/**
+ * shadow_swap_claim() - hand the parked interface to a probing driver
+ * @sizeof_priv: private area the driver asks for
+ * @setup: its setup function
+ * @txqs: TX queues it asks for
+ * @rxqs: RX queues it asks for
+ *
+ * Called from the netdev allocation hooks, in the probing task.
+ * Return: the parked interface, or NULL to let the allocation happen.
+ */
+struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_device *),
+				     unsigned int txqs, unsigned int rxqs)
+{
+	struct shadow_net_dev *sd = claimer();
+	struct net_device *ndev;
+	struct shadow_swap *sw;
+
+	if (!sd)
+		return NULL;
+	sw = sd->swap;
+	ndev = sd->ndev;
+	if (sizeof_priv < 0 || sizeof_priv > sd->priv_size) {
+		snprintf(sw->reason, sizeof(sw->reason),
+			 "the new driver needs %d bytes of private area, the interface has %u (load shadow before the first driver)",
+			 sizeof_priv, sd->priv_size);
+		return NULL;
+	}
+	if (txqs > ndev->num_tx_queues || rxqs > ndev->num_rx_queues) {
+		snprintf(sw->reason, sizeof(sw->reason),
+			 "the new driver needs %u/%u queues, the interface has %u/%u",
+			 txqs, rxqs, ndev->num_tx_queues, ndev->num_rx_queues);
+		return NULL;
+	}
+	fresh(ndev, sd->priv_size);
+	if (!setup_again(ndev, setup)) {
+		snprintf(sw->reason, sizeof(sw->reason),
+			 "the new driver's interface is not Ethernet");
+		return NULL;
+	}
+	sw->want_txq = txqs;
+	sw->want_rxq = rxqs;
+	sw->hw_addr_set = false;
+	sw->handed = true;
+	if (shadow_obj_add(SHADOW_OBJ_NETDEV, ndev, sizeof_priv, ndev, NULL))
+		pr_err("out of memory: netdev %p not tracked\n", ndev);
+	netdev_dbg(ndev, "shadow: handed to a new driver\n");
+	return ndev;
+}
+
+/*
+ * The new driver's register_netdev() of the handed interface: move it under
+ * the new device and put the new driver's tables behind the taps. The parts
+ * of register_netdevice() that need RTNL are done by the replay.
+ */
+int shadow_swap_reattach(struct shadow_net_dev *sd)
+{
+	struct net_device *ndev = sd->ndev;
+	struct shadow_swap *sw = sd->swap;
+	struct device *parent = ndev->dev.parent;
+	int err;
+
+	/* SET_NETDEV_DEV() wrote the field; sysfs still has it parentless. */
+	ndev->dev.parent = NULL;
+	err = device_move(&ndev->dev, parent, DPM_ORDER_PARENT_BEFORE_DEV);
+	if (err) {
+		snprintf(sw->reason, sizeof(sw->reason),
+			 "cannot move the interface under %s (%d)",
+			 parent ? dev_name(parent) : "?", err);
+		return err;
+	}
+	/* A driver that set no ethtool_ops gets what alloc_netdev gives. */
+	if (ndev->ethtool_ops == &shadow_parked_eto)
+		ndev->ethtool_ops = NULL;
+	shadow_net_install(sd);
+	/* Drivers write a name template (e1000: "eth%d"); the name is the stack's. */
+	memcpy(ndev->name, sw->ifname, sizeof(ndev->name));
+	ndev->mtu = sw->old_mtu;
+	if (sw->hw_addr_set)
+		memcpy(ndev->perm_addr, sw->hw_addr, ndev->addr_len);
+	ndev->addr_assign_type = sw->old_addr_assign_type;
+	if (parent && parent->driver)
+		strscpy(sw->new_driver, parent->driver->name, sizeof(sw->new_driver));
+	if (parent)
+		strscpy(sw->new_bus_addr, dev_name(parent), sizeof(sw->new_bus_addr));
+	shadow_obj_set_device(ndev, parent);
+	shadow_net_note_need(ndev, shadow_obj_id(SHADOW_OBJ_NETDEV, ndev));
+	sw->reattached = true;
+	return 0;
+}
+
+/* The driver's carrier, kept from the stack: the bit only, no linkwatch. */
+void shadow_swap_carrier(struct shadow_net_dev *sd, bool on)
+{
+	if (on)
+		clear_bit(__LINK_STATE_NOCARRIER, &sd->ndev->state);
+	else
+		set_bit(__LINK_STATE_NOCARRIER, &sd->ndev->state);
+	wake_up(&sd->swap->link_wq);
+}
+
+/* Start a driver on @name: bind it, loading the driver module if need be. */
+static int bind(struct shadow_swap *sw, const char *name)
+{
+	struct device *dev = bus_find_device_by_name(&pci_bus_type, NULL, name);
+	struct pci_dev *pdev;
+	int ret = 0;
+
+	if (!dev)
+		return 0;	/* not here yet: hot-plug will probe it */
+	if (dev->driver) {
+		snprintf(sw->reason, sizeof(sw->reason), "%s is bound to %s; unbind it first",
+			 name, dev->driver->name);
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = device_attach(dev);
+	if (ret == 0) {
+		/* No driver loaded matches it: ask modprobe, whose load probes it. */
+		pdev = to_pci_dev(dev);
+		ret = request_module("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X",
+				     pdev->vendor, pdev->device, pdev->subsystem_vendor,
+				     pdev->subsystem_device, (u8)(pdev->class >> 16),
+				     (u8)(pdev->class >> 8), (u8)pdev->class);
+		if (ret > 0)
+			ret = -ENOENT;
+		if (!ret && !dev->driver)
+			ret = device_attach(dev);
+	}
+	ret = ret < 0 ? ret : 0;
+	if (ret && !sw->reason[0])
+		snprintf(sw->reason, sizeof(sw->reason), "binding %s failed (%d)", name, ret);
+out:
+	put_device(dev);
+	return ret;
+}
+
+/* Phases PARKED and BINDING: wait for a driver to take the interface. */
+static int adopt(struct shadow_net_dev *sd, const char *want, unsigned long timeout)
+{
+	struct shadow_swap *sw = sd->swap;
+	long left;
+	int err;
+
+	spin_lock(&swap_lock);
+	strscpy(sw->want_dev, want, sizeof(sw->want_dev));
+	sw->claim_dev = NULL;
+	sw->claim_task = NULL;
+	sw->handed = false;
+	sw->reattached = false;
+	sw->bound_err = 0;
+	reinit_completion(&sw->bound);
+	sw->waiting = true;
+	spin_unlock(&swap_lock);
+
+	err = want[0] ? bind(sw, want) : 0;
+	left = err ? 0 : wait_for_completion_timeout(&sw->bound, timeout);
+
+	spin_lock(&swap_lock);
+	sw->waiting = false;
+	if (!left && sw->claim_dev) {
+		/* A probe started just in time: let it finish. */
+		spin_unlock(&swap_lock);
+		wait_for_completion(&sw->bound);
+		left = 1;
+		spin_lock(&swap_lock);
+	}
+	if (sw->claim_dev) {
+		put_device(sw->claim_dev);
+		sw->claim_dev = NULL;
+	}
+	spin_unlock(&swap_lock);
+	mark(sw, SWAP_T_PROBED);
+
+	if (err)
+		return err;
+	if (!left) {
+		snprintf(sw->reason, sizeof(sw->reason), "no device %s%sprobed within %u ms",
+			 want, want[0] ? " " : "", jiffies_to_msecs(timeout));
+		return -ETIMEDOUT;
+	}
+	if (!sw->reattached) {
+		if (!sw->reason[0])
+			snprintf(sw->reason, sizeof(sw->reason),
+				 "%s probed %s without taking the interface",
+				 sw->new_driver[0] ? sw->new_driver : "the driver", want);
+		return sw->bound_err ?: -ENXIO;
+	}
+	return sw->bound_err;
+}
+
+/* Phase REPLAYING, last step: the stack gets the driver's link; TX wakes. */
+static void wake(struct shadow_net_dev *sd)
+{
+	struct net_device *ndev = sd->ndev;
+	struct shadow_swap *sw = sd->swap;
+	bool up;
+
+	if (sw->was_running && netif_running(ndev))
+		wait_event_timeout(sw->link_wq, netif_carrier_ok(ndev),
+				   msecs_to_jiffies(link_wait_ms));
+	rtnl_lock();
+	WRITE_ONCE(sd->state, SHADOW_STATE_PASSIVE);
+	up = netif_carrier_ok(ndev);
+	if (!up && netif_running(ndev)) {
+		/* Tell the stack the truth: the bit is set, so fire by hand. */
+		clear_bit(__LINK_STATE_NOCARRIER, &ndev->state);
+		netif_carrier_off(ndev);
+		shadow_swap_note(sw, "no link from %s within %u ms", sw->new_driver,
+				 link_wait_ms);
+	}
+	if (netif_running(ndev)) {
+		netif_tx_wake_all_queues(ndev);
+		__netdev_watchdog_up(ndev);
+	}
+	rtnl_unlock();
+	mark(sw, SWAP_T_WOKEN);
+}
+
+static void finish(struct shadow_net_dev *sd, bool on_driver)
+{
+	struct shadow_swap *sw = sd->swap;
+
+	if (!on_driver) {
+		set_state(sd, SHADOW_STATE_PARKED);
+		shadow_nl_swap_event(sd, SHADOW_STATE_FAILED);
+		netdev_err(sd->ndev, "shadow: swap %u failed, interface parked: %s\n",
+			   sw->seq, sw->reason);
+		return;
+	}
+	shadow_nl_swap_event(sd, SHADOW_STATE_SWAPPED);
+	netdev_info(sd->ndev, "shadow: swap %u %s -> %s in %llu us%s%s\n", sw->seq,
+		    sw->old_driver, sw->new_driver,
+		    (sw->t[SWAP_T_WOKEN] - sw->t[SWAP_T_START]) / NSEC_PER_USEC,
+		    sw->err ? ", rolled back: " : "", sw->err ? sw->reason : "");
+	slot_del(sd);
+	sd->swap = NULL;
+	kfree(sw);
+	module_put(THIS_MODULE);
+}
+
+static void swap_work(struct work_struct *work)
+{
+	struct shadow_swap *sw = container_of(work, struct shadow_swap, work);
+	struct shadow_net_dev *sd = sw->sd;
+	char old_addr[sizeof(sw->old_bus_addr)];
+	int err = 0;
+
+	mark(sw, SWAP_T_START);
+	if (READ_ONCE(sd->state) == SHADOW_STATE_PARKING) {
+		set_state(sd, SHADOW_STATE_PARKING);
+		rtnl_lock();
+		park(sd);
+		rtnl_unlock();
+		err = unbind_old(sd);
+		if (err && !sw->absorbed_unregister) {
+			/* The driver is still there: give the interface back. */
+			rtnl_lock();
+			unpark(sd);
+			WRITE_ONCE(sd->state, SHADOW_STATE_PASSIVE);
+			rtnl_unlock();
+			sw->err = err;
+			mark(sw, SWAP_T_WOKEN);
+			shadow_nl_swap_event(sd, SHADOW_STATE_FAILED);
+			slot_del(sd);
+			sd->swap = NULL;
+			kfree(sw);
+			module_put(THIS_MODULE);
+			return;
+		}
+	}
+	set_state(sd, SHADOW_STATE_PARKED);
+	strscpy(old_addr, sw->old_bus_addr, sizeof(old_addr));
+	err = adopt(sd, sw->restart ? old_addr : sw->want_dev, sw->timeout);
+	if (err && sw->old_dev && device_is_registered(sw->old_dev) &&
+	    !sw->old_dev->driver && !sw->reattached) {
+		/* Roll back onto the old driver, whose device is still here. */
+		sw->err = err;
+		netdev_warn(sd->ndev, "shadow: swap %u: %s; back to %s\n", sw->seq,
+			    sw->reason, sw->old_driver);
+		err = adopt(sd, old_addr, msecs_to_jiffies(10000));
+	}
+	if (!sw->reattached) {
+		sw->err = err ?: -ENXIO;
+		finish(sd, false);
+		goto out;
+	}
+	set_state(sd, SHADOW_STATE_REPLAYING);
+	rtnl_lock();
+	err = shadow_replay(sd);
+	rtnl_unlock();
+	mark(sw, SWAP_T_REPLAYED);
+	if (err && !sw->err) {
+		sw->err = err;
+		if (!sw->reason[0])
+			snprintf(sw->reason, sizeof(sw->reason), "replay failed (%d)", err);
+	}
+	wake(sd);
+	finish(sd, true);
+out:
+	return;
+}
+
+/**
+ * shadow_swap_start() - queue a swap of an interface's driver
+ * @sd: the interface; the registry lock is held
+ * @want_dev: PCI address of the device to move to, "" for any
+ * @timeout_ms: how long to wait for the device
+ * @restart: the interface's own device and driver again
+ * @extack: for the reason of a refusal
+ *
+ * Return: the swap's number (> 0), or a negative errno.
+ */
+int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
+		      unsigned int timeout_ms, bool restart,
+		      struct netlink_ext_ack *extack)
+{
+	struct shadow_swap *sw = sd->swap;
+	struct device *pdev;
+	int err;
+
+	if (sw && READ_ONCE(sd->state) != SHADOW_STATE_PARKED) {
+		NL_SET_ERR_MSG(extack, "a swap of this interface is running");
+		return -EBUSY;
+	}
+	if (sw) {
+		/* Parked by a failed swap: only the binding is left to do. */
+		if (restart) {
+			NL_SET_ERR_MSG(extack, "the interface is parked: it has no device to restart");
+			return -EINVAL;
+		}
+		if (work_pending(&sw->work)) {
+			NL_SET_ERR_MSG(extack, "a swap of this interface is running");
+			return -EBUSY;
+		}
+		strscpy(sw->want_dev, want_dev, sizeof(sw->want_dev));
+		sw->timeout = msecs_to_jiffies(timeout_ms);
+		sw->seq = atomic_inc_return(&swap_seq);
+		sw->reason[0] = '\0';
+		sw->nnotes = 0;
+		sw->err = 0;
+		memset(sw->t, 0, sizeof(sw->t));
+		queue_work(swap_wq, &sw->work);
+		return sw->seq;
+	}
+	pdev = pci_device_of(sd->ndev->dev.parent);
+	if (!pdev || !pdev->driver) {
+		NL_SET_ERR_MSG(extack, "the interface's device is not a PCI device with a driver");
+		return -EOPNOTSUPP;
+	}
+	if (restart && want_dev[0]) {
+		NL_SET_ERR_MSG(extack, "a restart takes no target");
+		return -EINVAL;
+	}
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
+	sw = kzalloc(sizeof(*sw), GFP_KERNEL);
+	if (!sw) {
+		module_put(THIS_MODULE);
+		return -ENOMEM;
+	}
+	INIT_WORK(&sw->work, swap_work);
+	init_completion(&sw->bound);
+	init_waitqueue_head(&sw->link_wq);
+	sw->sd = sd;
+	sw->restart = restart;
+	strscpy(sw->want_dev, want_dev, sizeof(sw->want_dev));
+	sw->timeout = msecs_to_jiffies(timeout_ms);
+	sw->old_dev = get_device(pdev);
+	strscpy(sw->old_driver, sd->ndev->dev.parent->driver ?
+		sd->ndev->dev.parent->driver->name : pdev->driver->name,
+		sizeof(sw->old_driver));
+	strscpy(sw->old_bus_addr, dev_name(pdev), sizeof(sw->old_bus_addr));
+	sw->seq = atomic_inc_return(&swap_seq);
+	sd->swap = sw;
+	WRITE_ONCE(sd->state, SHADOW_STATE_PARKING);
+	err = slot_add(sd);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "too many swaps at once");
+		WRITE_ONCE(sd->state, SHADOW_STATE_PASSIVE);
+		sd->swap = NULL;
+		put_device(sw->old_dev);
+		kfree(sw);
+		module_put(THIS_MODULE);
+		return err;
+	}
+	queue_work(swap_wq, &sw->work);
+	return sw->seq;
+}
+
+int shadow_swap_init(void)
+{
+	int err;
+
+	swap_wq = alloc_workqueue("shadow_swap", WQ_UNBOUND, 0);
+	if (!swap_wq)
+		return -ENOMEM;
+	err = bus_register_notifier(&pci_bus_type, &pci_nb);
+	if (err)
+		destroy_workqueue(swap_wq);
+	return err;
+}
+
+/* Swaps hold a module reference: none runs or is parked at unload. */
+void shadow_swap_exit(void)
+{
+	bus_unregister_notifier(&pci_bus_type, &pci_nb);
+	destroy_workqueue(swap_wq);
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Active mode: swapping the driver under a shadowed interface (net_swap.c),
+ * the ops a parked interface answers with (net_park.c) and the replay of
+ * its log into the new driver (net_replay.c).
+ */
+
+#ifndef _SHADOW_NET_SWAP_H
+#define _SHADOW_NET_SWAP_H
+
+#include <linux/completion.h>
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "net.h"
+
+#define SHADOW_SWAP_NOTES	12
+#define SHADOW_SWAP_NOTE_LEN	112
+
+/* Timestamps of a swap's phases, ns since boot (0: not reached). */
+enum shadow_swap_mark {
+	SWAP_T_START,
+	SWAP_T_PARKED,		/* old driver stopped, ops parked */
+	SWAP_T_UNBOUND,		/* old driver's remove returned */
+	SWAP_T_PROBED,		/* new driver's probe returned */
+	SWAP_T_REPLAYED,	/* log replayed, new driver open */
+	SWAP_T_WOKEN,		/* link up (or given up), TX woken */
+	SWAP_T_MAX
+};
+
+struct shadow_swap {
+	struct work_struct work;
+	struct shadow_net_dev *sd;
+	unsigned int seq;		/* swap number, for the events */
+
+	/* The request. */
+	char want_dev[32];		/* bus address to bind, "": any */
+	unsigned long timeout;		/* jiffies to wait for a device */
+	bool restart;			/* same device, same driver */
+
+	/* The departing driver, and the interface as the stack knows it. */
+	char ifname[IFNAMSIZ];
+	struct device *old_dev;		/* PCI device unbound; a reference */
+	char old_driver[32];
+	char old_bus_addr[32];
+	bool was_running;
+	bool absorbed_unregister;
+	bool absorbed_free;
+	unsigned int old_mtu;
+	unsigned char old_addr_assign_type;
+	netdev_features_t old_hw_features;
+	netdev_features_t old_wanted;
+	u32 old_coalesce_mask;		/* its supported_coalesce_params */
+	struct ethtool_link_ksettings ksettings;
+	bool have_ksettings;
+	bool announce;			/* the MAC changed: tell the peers */
+
+	/* The arriving driver; claim_* under swap_lock (net_swap.c). */
+	struct task_struct *claim_task;	/* probing the wanted device */
+	struct device *claim_dev;
+	bool waiting;			/* a probe may claim the interface */
+	bool handed;			/* its allocation got the interface */
+	bool reattached;		/* its register became a re-attach */
+	int bound_err;
+	struct completion bound;
+	char new_driver[32];
+	char new_bus_addr[32];
+	u8 hw_addr[MAX_ADDR_LEN];	/* the address it wanted to set */
+	bool hw_addr_set;
+	unsigned int want_txq, want_rxq;
+
+	/* Carrier as the driver sees it, while the stack is kept unaware. */
+	wait_queue_head_t link_wq;
+
+	/* The outcome. */
+	u64 t[SWAP_T_MAX];
+	int err;
+	char reason[SHADOW_SWAP_NOTE_LEN];
+	char notes[SHADOW_SWAP_NOTES][SHADOW_SWAP_NOTE_LEN];
+	unsigned int nnotes;
+};
+
+int shadow_swap_init(void);
+void shadow_swap_exit(void);
+int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
+		      unsigned int timeout_ms, bool restart,
+		      struct netlink_ext_ack *extack);
+
+/* For the driver->kernel hooks (net_hooks.c). */
+struct shadow_net_dev *shadow_swap_of(const struct net_device *ndev, u32 states);
+struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_device *),
+				     unsigned int txqs, unsigned int rxqs);
+int shadow_swap_reattach(struct shadow_net_dev *sd);
+void shadow_swap_absorb_unregister(struct shadow_net_dev *sd);
+void shadow_swap_absorb_free(struct shadow_net_dev *sd);
+void shadow_swap_carrier(struct shadow_net_dev *sd, bool on);
+
+/* net_park.c */
+extern const struct net_device_ops shadow_parked_ndo;
+extern const struct ethtool_ops shadow_parked_eto;
+extern const struct ethtool_ops shadow_empty_eto;
+void shadow_driver_stats(struct net_device *ndev, const struct net_device_ops *ops,
+			 struct rtnl_link_stats64 *s);
+void shadow_stats_add(struct rtnl_link_stats64 *to, const struct rtnl_link_stats64 *from);
+void shadow_net_stats64(struct net_device *ndev, struct rtnl_link_stats64 *s);
+
+/* net_replay.c */
+void shadow_swap_note(struct shadow_swap *sw, const char *fmt, ...) __printf(2, 3);
+int shadow_replay(struct shadow_net_dev *sd);
+
+#endif /* _SHADOW_NET_SWAP_H */
