@@ -40,6 +40,23 @@ static const struct nla_policy policy[SHADOW_A_MAX + 1] = {
 	[SHADOW_A_OBJ_ID]	= { .type = NLA_U64 },
 	[SHADOW_A_OBJ_DRIVER]	= { .type = NLA_STRING },
 	[SHADOW_A_DEV_CAN_HOST]	= { .type = NLA_STRING },
+	[SHADOW_A_SWAP_TARGET]	= { .type = NLA_STRING },
+	[SHADOW_A_SWAP_TIMEOUT_MS] = { .type = NLA_U32 },
+	[SHADOW_A_SWAP_RESTART]	= { .type = NLA_FLAG },
+	[SHADOW_A_SWAP_SEQ]	= { .type = NLA_U32 },
+	[SHADOW_A_SWAP_ERRNO]	= { .type = NLA_U32 },
+	[SHADOW_A_SWAP_REASON]	= { .type = NLA_STRING },
+	[SHADOW_A_SWAP_NOTE]	= { .type = NLA_STRING },
+	[SHADOW_A_SWAP_FROM]	= { .type = NLA_STRING },
+	[SHADOW_A_SWAP_FROM_ADDR] = { .type = NLA_STRING },
+	[SHADOW_A_SWAP_TO]	= { .type = NLA_STRING },
+	[SHADOW_A_SWAP_TO_ADDR]	= { .type = NLA_STRING },
+	[SHADOW_A_SWAP_PARK_US]	= { .type = NLA_U32 },
+	[SHADOW_A_SWAP_UNBIND_US] = { .type = NLA_U32 },
+	[SHADOW_A_SWAP_PROBE_US] = { .type = NLA_U32 },
+	[SHADOW_A_SWAP_REPLAY_US] = { .type = NLA_U32 },
+	[SHADOW_A_SWAP_LINK_US]	= { .type = NLA_U32 },
+	[SHADOW_A_SWAP_TOTAL_US] = { .type = NLA_U32 },
 };
 
 static int parse(struct nlmsghdr *nlh, struct nlattr **tb,
@@ -74,13 +91,21 @@ static long long u32_or_absent(struct nlattr *nla)
 
 const char *sc_state_name(long long state)
 {
-	switch (state) {
-	case SHADOW_STATE_DETACHED:
-		return "detached";
-	case SHADOW_STATE_PASSIVE:
-		return "passive";
-	}
-	return "unknown";
+	static const char * const names[] = {
+		[SHADOW_STATE_DETACHED]		= "detached",
+		[SHADOW_STATE_PASSIVE]		= "passive",
+		[SHADOW_STATE_PARKING]		= "parking",
+		[SHADOW_STATE_PARKED]		= "parked",
+		[SHADOW_STATE_BINDING]		= "binding",
+		[SHADOW_STATE_REPLAYING]	= "replaying",
+		[SHADOW_STATE_SWAPPED]		= "swapped",
+		[SHADOW_STATE_FAILED]		= "failed",
+	};
+
+	if (state < 0 || state >= (long long)ARRAY_SIZE(names) ||
+	    !names[state])
+		return "unknown";
+	return names[state];
 }
 
 const char *sc_obj_type_name(__u32 type)
@@ -97,13 +122,9 @@ const char *sc_obj_type_name(__u32 type)
 
 /* Devices */
 
-int sc_dev_parse(struct nlmsghdr *nlh, struct sc_dev *dev,
-		 char *err, size_t errlen)
+static int dev_from_tb(struct nlattr **tb, struct sc_dev *dev,
+		       char *err, size_t errlen)
 {
-	struct nlattr *tb[SHADOW_A_MAX + 1];
-
-	if (parse(nlh, tb, err, errlen))
-		return -EINVAL;
 	if (!tb[SHADOW_A_DEV_IFINDEX])
 		return missing("SHADOW_A_DEV_IFINDEX", err, errlen);
 	if (!tb[SHADOW_A_DEV_IFNAME])
@@ -125,13 +146,23 @@ int sc_dev_parse(struct nlmsghdr *nlh, struct sc_dev *dev,
 	return 0;
 }
 
+int sc_dev_parse(struct nlmsghdr *nlh, struct sc_dev *dev,
+		 char *err, size_t errlen)
+{
+	struct nlattr *tb[SHADOW_A_MAX + 1];
+
+	if (parse(nlh, tb, err, errlen))
+		return -EINVAL;
+	return dev_from_tb(tb, dev, err, errlen);
+}
+
 static void text_num(FILE *f, const char *label, long long v)
 {
 	if (v >= 0)
 		fprintf(f, " %s %lld", label, v);
 }
 
-void sc_dev_text(FILE *f, const struct sc_dev *dev)
+static void dev_fields(FILE *f, const struct sc_dev *dev)
 {
 	fprintf(f, "%s ifindex %u", dev->ifname, dev->ifindex);
 	if (dev->driver)
@@ -150,6 +181,11 @@ void sc_dev_text(FILE *f, const struct sc_dev *dev)
 		fputs(" late-attach", f);
 	if (dev->can_host)
 		fprintf(f, " can-host %s", dev->can_host);
+}
+
+void sc_dev_text(FILE *f, const struct sc_dev *dev)
+{
+	dev_fields(f, dev);
 	fputc('\n', f);
 }
 
@@ -251,6 +287,286 @@ struct json_object *sc_obj_json(const struct sc_obj *obj)
 	json_num(o, "ifindex", obj->ifindex);
 	json_str(o, "bus_addr", obj->bus_addr);
 	return o;
+}
+
+/* Events and swaps */
+
+static const struct {
+	const char *name;	/* text and JSON */
+	int attr;
+} phases[SC_SWAP_PHASES] = {
+	[SC_SWAP_PARK]		= { "park", SHADOW_A_SWAP_PARK_US },
+	[SC_SWAP_UNBIND]	= { "unbind", SHADOW_A_SWAP_UNBIND_US },
+	[SC_SWAP_PROBE]		= { "probe", SHADOW_A_SWAP_PROBE_US },
+	[SC_SWAP_REPLAY]	= { "replay", SHADOW_A_SWAP_REPLAY_US },
+	[SC_SWAP_LINK]		= { "link", SHADOW_A_SWAP_LINK_US },
+	[SC_SWAP_TOTAL]		= { "total", SHADOW_A_SWAP_TOTAL_US },
+};
+
+/* The notes repeat: nla_parse() kept the last one only. */
+static void swap_from_tb(struct nlmsghdr *nlh, struct nlattr **tb,
+			 struct sc_swap *sw)
+{
+	struct genlmsghdr *ghdr = genlmsg_hdr(nlh);
+	struct nlattr *nla;
+	unsigned int i;
+	int rem;
+
+	sw->seq = u32_or_absent(tb[SHADOW_A_SWAP_SEQ]);
+	sw->from = str_or_null(tb[SHADOW_A_SWAP_FROM]);
+	sw->from_addr = str_or_null(tb[SHADOW_A_SWAP_FROM_ADDR]);
+	sw->to = str_or_null(tb[SHADOW_A_SWAP_TO]);
+	sw->to_addr = str_or_null(tb[SHADOW_A_SWAP_TO_ADDR]);
+	sw->err = u32_or_absent(tb[SHADOW_A_SWAP_ERRNO]);
+	sw->reason = str_or_null(tb[SHADOW_A_SWAP_REASON]);
+	for (i = 0; i < SC_SWAP_PHASES; i++)
+		sw->us[i] = u32_or_absent(tb[phases[i].attr]);
+	sw->nnotes = 0;
+	nla_for_each_attr(nla, genlmsg_attrdata(ghdr, 0),
+			  genlmsg_attrlen(ghdr, 0), rem) {
+		if (nla_type(nla) == SHADOW_A_SWAP_NOTE &&
+		    sw->nnotes < SC_SWAP_NOTES)
+			sw->notes[sw->nnotes++] = nla_get_string(nla);
+	}
+}
+
+int sc_event_parse(struct nlmsghdr *nlh, struct sc_event *ev,
+		   char *err, size_t errlen)
+{
+	struct nlattr *tb[SHADOW_A_MAX + 1];
+	int cmd = genlmsg_hdr(nlh)->cmd;
+
+	if (cmd != SHADOW_CMD_EVENT) {
+		snprintf(err, errlen, "not an event: command %d", cmd);
+		return -ENOMSG;
+	}
+	if (parse(nlh, tb, err, errlen) ||
+	    dev_from_tb(tb, &ev->dev, err, errlen))
+		return -EINVAL;
+	swap_from_tb(nlh, tb, &ev->swap);
+	return 0;
+}
+
+int sc_swap_reply_parse(struct nlmsghdr *nlh, __u32 *seq,
+			char *err, size_t errlen)
+{
+	struct nlattr *tb[SHADOW_A_MAX + 1];
+
+	if (parse(nlh, tb, err, errlen))
+		return -EINVAL;
+	if (!tb[SHADOW_A_SWAP_SEQ])
+		return missing("SHADOW_A_SWAP_SEQ", err, errlen);
+	*seq = nla_get_u32(tb[SHADOW_A_SWAP_SEQ]);
+	return 0;
+}
+
+bool sc_swap_final(const struct sc_event *ev)
+{
+	return ev->dev.state == SHADOW_STATE_SWAPPED ||
+	       ev->dev.state == SHADOW_STATE_FAILED;
+}
+
+bool sc_swap_ok(const struct sc_event *ev)
+{
+	return ev->dev.state == SHADOW_STATE_SWAPPED && ev->swap.err < 0;
+}
+
+static const char *event_name(const struct sc_event *ev)
+{
+	if (ev->swap.seq >= 0)
+		return "swap";
+	return ev->dev.state == SHADOW_STATE_DETACHED ? "detach" : "attach";
+}
+
+/* "DRIVER ADDR", leaving out what is absent: "" when both are. */
+static const char *driver_addr(char *buf, size_t size, const char *driver,
+			       const char *addr)
+{
+	snprintf(buf, size, "%s%s%s", driver ? driver : "",
+		 driver && addr ? " " : "", addr ? addr : "");
+	return buf;
+}
+
+static void swap_fields(FILE *f, const struct sc_swap *sw)
+{
+	char buf[128];
+	unsigned int i;
+
+	if (*driver_addr(buf, sizeof(buf), sw->from, sw->from_addr))
+		fprintf(f, " from %s", buf);
+	if (*driver_addr(buf, sizeof(buf), sw->to, sw->to_addr))
+		fprintf(f, " to %s", buf);
+	for (i = 0; i < SC_SWAP_PHASES; i++)
+		if (sw->us[i] >= 0)
+			fprintf(f, " %s-us %lld", phases[i].name, sw->us[i]);
+	text_num(f, "errno", sw->err);
+	if (sw->reason)
+		fprintf(f, " reason \"%s\"", sw->reason);
+	for (i = 0; i < sw->nnotes; i++)
+		fprintf(f, " note \"%s\"", sw->notes[i]);
+}
+
+void sc_event_text(FILE *f, const struct sc_event *ev)
+{
+	if (ev->swap.seq >= 0)
+		fprintf(f, "swap %lld %s ", ev->swap.seq,
+			sc_state_name(ev->dev.state));
+	else
+		fprintf(f, "%s ", event_name(ev));
+	dev_fields(f, &ev->dev);
+	if (ev->swap.seq >= 0)
+		swap_fields(f, &ev->swap);
+	fputc('\n', f);
+}
+
+/* KEY: S, or null when ALL asks for absent values too. */
+static void json_str_all(struct json_object *obj, const char *key,
+			 const char *s, bool all)
+{
+	if (s || all)
+		json_object_object_add(obj, key,
+				       s ? json_object_new_string(s) : NULL);
+}
+
+static void json_num_all(struct json_object *obj, const char *key,
+			 long long v, bool all)
+{
+	if (v >= 0 || all)
+		json_object_object_add(obj, key,
+				       v >= 0 ? json_object_new_int64(v) : NULL);
+}
+
+static void json_driver(struct json_object *obj, const char *key,
+			const char *driver, const char *addr, bool all)
+{
+	struct json_object *o;
+
+	if (!driver && !addr && !all)
+		return;
+	o = json_object_new_object();
+	if (o) {
+		json_str_all(o, "driver", driver, all);
+		json_str_all(o, "bus_addr", addr, all);
+	}
+	json_object_object_add(obj, key, o);
+}
+
+/* The swap's keys after "seq": every one when ALL, else those present. */
+static void swap_json(struct json_object *obj, const struct sc_swap *sw,
+		      bool all)
+{
+	struct json_object *o = NULL;
+	unsigned int i;
+
+	json_driver(obj, "from", sw->from, sw->from_addr, all);
+	json_driver(obj, "to", sw->to, sw->to_addr, all);
+	for (i = 0; i < SC_SWAP_PHASES && !all; i++)
+		if (sw->us[i] >= 0)
+			break;
+	if (i < SC_SWAP_PHASES) {
+		o = json_object_new_object();
+		for (i = 0; i < SC_SWAP_PHASES && o; i++)
+			json_num_all(o, phases[i].name, sw->us[i], all);
+		json_object_object_add(obj, "phases_us", o);
+	}
+	json_num_all(obj, "errno", sw->err, all);
+	json_str_all(obj, "error", sw->err >= 0 ? strerror(sw->err) : NULL,
+		     all);
+	json_str_all(obj, "reason", sw->reason, all);
+	if (!sw->nnotes && !all)
+		return;
+	o = json_object_new_array();
+	for (i = 0; i < sw->nnotes && o; i++)
+		json_object_array_add(o, json_object_new_string(sw->notes[i]));
+	json_object_object_add(obj, "notes", o);
+}
+
+struct json_object *sc_event_json(const struct sc_event *ev)
+{
+	struct json_object *obj = sc_dev_json(&ev->dev);
+	struct json_object *sw;
+
+	if (!obj)
+		return NULL;
+	json_str(obj, "event", event_name(ev));
+	if (ev->swap.seq < 0)
+		return obj;
+	sw = json_object_new_object();
+	if (!sw) {
+		json_object_put(obj);
+		return NULL;
+	}
+	json_num(sw, "seq", ev->swap.seq);
+	swap_json(sw, &ev->swap, false);
+	json_object_object_add(obj, "swap", sw);
+	return obj;
+}
+
+void sc_swap_phase_text(FILE *f, const struct sc_event *ev)
+{
+	char from[128];
+
+	fprintf(f, "%s: %s", ev->dev.ifname, sc_state_name(ev->dev.state));
+	if (*driver_addr(from, sizeof(from), ev->swap.from,
+			 ev->swap.from_addr))
+		fprintf(f, " (%s)", from);
+	fputc('\n', f);
+}
+
+static void ms_text(FILE *f, long long us)
+{
+	if (us < 0)
+		fputc('?', f);
+	else
+		fprintf(f, "%.1f", us / 1000.0);
+}
+
+void sc_swap_result_text(FILE *f, const struct sc_event *ev,
+			 const char *state)
+{
+	bool swapped = ev->dev.state == SHADOW_STATE_SWAPPED;
+	const struct sc_swap *sw = &ev->swap;
+	char buf[128];
+	unsigned int i;
+
+	fprintf(f, "%s: %s", ev->dev.ifname, sc_state_name(ev->dev.state));
+	if (*driver_addr(buf, sizeof(buf), sw->from, sw->from_addr))
+		fprintf(f, " %s", buf);
+	if (*driver_addr(buf, sizeof(buf), sw->to, sw->to_addr))
+		fprintf(f, " -> %s", buf);
+	fprintf(f, " %s ", swapped ? "in" : "after");
+	ms_text(f, sw->us[SC_SWAP_TOTAL]);
+	fputs(" ms (", f);
+	for (i = 0; i < SC_SWAP_TOTAL; i++) {
+		fprintf(f, "%s%s ", i ? ", " : "", phases[i].name);
+		ms_text(f, sw->us[i]);
+	}
+	fputs(" ms)\n", f);
+	for (i = 0; i < sw->nnotes; i++)
+		fprintf(f, "  note: %s\n", sw->notes[i]);
+	if (sw->err >= 0)
+		fprintf(f, "  error: %s%s%s\n", strerror(sw->err),
+			sw->reason ? ": " : "", sw->reason ? sw->reason : "");
+	else if (sw->reason)
+		fprintf(f, "  reason: %s\n", sw->reason);
+	if (state && strcmp(state, sc_state_name(SHADOW_STATE_PASSIVE)))
+		fprintf(f, "  state: %s\n", state);
+}
+
+struct json_object *sc_swap_result_json(const struct sc_event *ev,
+					const char *state)
+{
+	struct json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	json_str(obj, "ifname", ev->dev.ifname);
+	json_num(obj, "ifindex", ev->dev.ifindex);
+	json_num(obj, "seq", ev->swap.seq);
+	json_str(obj, "result", sc_state_name(ev->dev.state));
+	swap_json(obj, &ev->swap, true);
+	json_str_all(obj, "state", state, true);
+	return obj;
 }
 
 /* Log entries: a table of fields per key */
@@ -624,6 +940,7 @@ int sc_decode(enum sc_kind kind, struct nlmsghdr *nlh, FILE *f,
 		struct sc_dev dev;
 		struct sc_log log;
 		struct sc_obj obj;
+		struct sc_event ev;
 	} u;
 	int rc;
 
@@ -654,6 +971,15 @@ int sc_decode(enum sc_kind kind, struct nlmsghdr *nlh, FILE *f,
 			sc_obj_text(f, &u.obj);
 		else
 			obj = sc_obj_json(&u.obj);
+		break;
+	case SC_KIND_EVENT:
+		rc = sc_event_parse(nlh, &u.ev, err, errlen);
+		if (rc)
+			return rc;
+		if (!array)
+			sc_event_text(f, &u.ev);
+		else
+			obj = sc_event_json(&u.ev);
 		break;
 	}
 	if (array) {

@@ -21,6 +21,7 @@ enum sc_kind {
 	SC_KIND_DEV,	/* SHADOW_CMD_DEV_GET reply or SHADOW_CMD_EVENT */
 	SC_KIND_LOG,	/* SHADOW_CMD_LOG_GET reply */
 	SC_KIND_OBJ,	/* SHADOW_CMD_OBJ_GET reply */
+	SC_KIND_EVENT,	/* SHADOW_CMD_EVENT: attach, detach, a swap's phase */
 };
 
 /* Strings point into the message; absent attributes are NULL or -1. */
@@ -38,6 +39,39 @@ struct sc_dev {
 	long long txq;
 	long long rxq;
 	const char *can_host;	/* comma-separated, or NULL */
+};
+
+/* The phase times of a swap's final event, SHADOW_A_SWAP_*_US. */
+enum sc_swap_phase {
+	SC_SWAP_PARK,
+	SC_SWAP_UNBIND,
+	SC_SWAP_PROBE,
+	SC_SWAP_REPLAY,
+	SC_SWAP_LINK,
+	SC_SWAP_TOTAL,
+	SC_SWAP_PHASES
+};
+
+#define SC_SWAP_NOTES	32	/* notes kept, the rest left out (kernel: 12) */
+
+/* The swap attributes of an event; absent: NULL or -1. */
+struct sc_swap {
+	long long seq;		/* -1: not a swap event */
+	const char *from;
+	const char *from_addr;
+	const char *to;
+	const char *to_addr;
+	long long err;		/* positive errno */
+	const char *reason;
+	long long us[SC_SWAP_PHASES];
+	const char *notes[SC_SWAP_NOTES];
+	unsigned int nnotes;
+};
+
+/* A SHADOW_CMD_EVENT message. */
+struct sc_event {
+	struct sc_dev dev;
+	struct sc_swap swap;
 };
 
 struct sc_log {
@@ -66,18 +100,46 @@ int sc_log_parse(struct nlmsghdr *nlh, struct sc_log *log,
 		 char *err, size_t errlen);
 int sc_obj_parse(struct nlmsghdr *nlh, struct sc_obj *obj,
 		 char *err, size_t errlen);
+/* Also -ENOMSG when the message is no SHADOW_CMD_EVENT. */
+int sc_event_parse(struct nlmsghdr *nlh, struct sc_event *ev,
+		   char *err, size_t errlen);
+/* The SHADOW_A_SWAP_SEQ of a SHADOW_CMD_SWAP reply. */
+int sc_swap_reply_parse(struct nlmsghdr *nlh, __u32 *seq,
+			char *err, size_t errlen);
 
 void sc_dev_text(FILE *f, const struct sc_dev *dev);
 void sc_log_text(FILE *f, const struct sc_log *log);
 void sc_obj_text(FILE *f, const struct sc_obj *obj);
+/* monitor's line: "attach ...", "detach ..." or "swap SEQ PHASE ..." */
+void sc_event_text(FILE *f, const struct sc_event *ev);
 
 struct json_object *sc_dev_json(const struct sc_dev *dev);
 struct json_object *sc_log_json(const struct sc_log *log);
 struct json_object *sc_obj_json(const struct sc_obj *obj);
+/* sc_dev_json() with "event" and, for a swap, a "swap" object. */
+struct json_object *sc_event_json(const struct sc_event *ev);
+
+/* A swap's last event: SHADOW_STATE_SWAPPED or SHADOW_STATE_FAILED. */
+bool sc_swap_final(const struct sc_event *ev);
+/* SWAPPED without SHADOW_A_SWAP_ERRNO: the new driver runs, no rollback. */
+bool sc_swap_ok(const struct sc_event *ev);
+
+/*
+ * What shadowctl swap prints: a line per phase ("eth0: parking (e1000
+ * 0000:00:03.0)"), and the outcome of the final event, as text (a summary,
+ * its notes and error) or as one JSON object. STATE is the interface's
+ * state after the swap, NULL if unknown.
+ */
+void sc_swap_phase_text(FILE *f, const struct sc_event *ev);
+void sc_swap_result_text(FILE *f, const struct sc_event *ev,
+			 const char *state);
+struct json_object *sc_swap_result_json(const struct sc_event *ev,
+					const char *state);
 
 /*
  * Parse a message of KIND and print it: a text line to F, or, when ARRAY
- * is not NULL, a JSON object appended to it. 0 or -EINVAL (message in ERR).
+ * is not NULL, a JSON object appended to it. 0 or -EINVAL (SC_KIND_EVENT:
+ * -ENOMSG for another command), with a message in ERR.
  */
 int sc_decode(enum sc_kind kind, struct nlmsghdr *nlh, FILE *f,
 	      struct json_object *array, char *err, size_t errlen);

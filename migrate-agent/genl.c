@@ -2,9 +2,11 @@
 /*
  * libnl-3 plumbing as iw does it: open, connect, ask for extended acks,
  * resolve the family; per request three callbacks (error, finish, ack)
- * share one status and the receive loop runs while it is positive.
+ * share one status and the receive loop runs while it is positive. A
+ * listener joins the events group and polls its socket.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -184,7 +186,8 @@ void sc_nl_close(struct sc_nl *nl)
 	nl->sk = NULL;
 }
 
-int sc_nl_group(struct sc_nl *nl, const char *name)
+/* The id of multicast group NAME of the family, or an sc_exit negated. */
+static int group_id(struct sc_nl *nl, const char *name)
 {
 	int rc;
 
@@ -197,9 +200,70 @@ int sc_nl_group(struct sc_nl *nl, const char *name)
 	return rc;
 }
 
+/* Events are not answers: any sequence number goes. */
+static int seq_any(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+int sc_nl_listen(struct sc_nl *nl, const char *name, nl_recvmsg_msg_cb_t fn,
+		 void *arg, struct nl_cb **cb, const char *what)
+{
+	int group;
+	int rc;
+
+	*cb = NULL;
+	group = group_id(nl, name);
+	if (group < 0)
+		return -group;
+	rc = nl_socket_add_membership(nl->sk, group);
+	if (rc < 0) {
+		sc_error_plain(EIO, "%s: cannot join \"%s\": %s", what, name,
+			       nl_geterror(rc));
+		return SC_EXIT_IO;
+	}
+	nl_socket_set_nonblocking(nl->sk);
+	*cb = nl_cb_clone(nl->cb);
+	if (!*cb) {
+		sc_error(ENOMEM, NULL, "%s", what);
+		return SC_EXIT_IO;
+	}
+	nl_cb_set(*cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, seq_any, NULL);
+	nl_cb_set(*cb, NL_CB_VALID, NL_CB_CUSTOM, fn, arg);
+	return SC_EXIT_OK;
+}
+
+int sc_nl_events(struct sc_nl *nl, struct nl_cb *cb, int timeout_ms,
+		 const char *what)
+{
+	struct pollfd pfd = { nl_socket_get_fd(nl->sk), POLLIN, 0 };
+	int rc;
+
+	rc = poll(&pfd, 1, timeout_ms);
+	if (rc < 0 && errno == EINTR)
+		return SC_EXIT_OK;
+	if (rc < 0) {
+		sc_error(errno, NULL, "%s: poll", what);
+		return SC_EXIT_IO;
+	}
+	if (!rc)
+		return SC_EXIT_TIMEOUT;
+	rc = nl_recvmsgs(nl->sk, cb);
+	if (rc == -NLE_NOMEM) {
+		/* ENOBUFS: the socket overflowed */
+		pr_warn("%s: events were lost", what);
+	} else if (rc < 0 && rc != -NLE_AGAIN) {
+		sc_error_plain(EIO, "%s: receive: %s", what, nl_geterror(rc));
+		return SC_EXIT_IO;
+	}
+	return SC_EXIT_OK;
+}
+
 /* One send and receive; SC_EXIT_OK with REQ filled in, or an error. */
-static int request_once(struct sc_nl *nl, int cmd, bool dump,
-			const char *ifname, struct req *req, const char *what)
+static int request_once(struct sc_nl *nl, const struct sc_nl_req *r,
+			struct req *req, const char *what)
 {
 	struct nl_msg *msg = NULL;
 	struct nl_cb *cb = NULL;
@@ -213,8 +277,10 @@ static int request_once(struct sc_nl *nl, int cmd, bool dump,
 		goto out;
 	}
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-			 dump ? NLM_F_DUMP : 0, cmd, SHADOW_GENL_VERSION) ||
-	    (ifname && nla_put_string(msg, SHADOW_A_DEV_IFNAME, ifname) < 0)) {
+			 r->dump ? NLM_F_DUMP : 0, r->cmd, SHADOW_GENL_VERSION) ||
+	    (r->ifname &&
+	     nla_put_string(msg, SHADOW_A_DEV_IFNAME, r->ifname) < 0) ||
+	    (r->fill && r->fill(msg, r->arg) < 0)) {
 		sc_error(EMSGSIZE, NULL, "%s: cannot build the request", what);
 		goto out;
 	}
@@ -264,6 +330,8 @@ static const char *errno_hint(int err)
 		return "the driver module is not shadowed";
 	case EPERM:
 		return "needs CAP_NET_ADMIN";
+	case EBUSY:
+		return "a swap of the interface is running, or the device is busy";
 	}
 	return NULL;
 }
@@ -280,8 +348,8 @@ static void report_kernel_error(const struct req *req, const char *what)
 		sc_error(-req->status, NULL, "%s", what);
 }
 
-int sc_nl_request(struct sc_nl *nl, int cmd, bool dump, const char *ifname,
-		  struct sc_msgs *msgs, const char *what)
+int sc_nl_request_ext(struct sc_nl *nl, const struct sc_nl_req *r,
+		      struct sc_msgs *msgs, const char *what)
 {
 	struct req req;
 	int tries = 0;
@@ -294,15 +362,16 @@ int sc_nl_request(struct sc_nl *nl, int cmd, bool dump, const char *ifname,
 		if (tries)
 			pr_info("%s: changed during the dump, starting over",
 				what);
-		ret = request_once(nl, cmd, dump, ifname, &req, what);
+		ret = request_once(nl, r, &req, what);
 		if (ret != SC_EXIT_OK)
 			goto out;
 		if (req.status < 0) {
-			report_kernel_error(&req, what);
+			if (!r->quiet)
+				report_kernel_error(&req, what);
 			ret = SC_EXIT_KERNEL;
 			goto out;
 		}
-	} while (dump && req.intr && ++tries < DUMP_TRIES);
+	} while (r->dump && req.intr && ++tries < DUMP_TRIES);
 	if (req.intr) {
 		sc_error(EINTR, NULL, "%s: still changing after %d dumps",
 			 what, DUMP_TRIES);
@@ -312,4 +381,13 @@ out:
 	if (ret != SC_EXIT_OK)
 		sc_msgs_free(msgs);
 	return ret;
+}
+
+int sc_nl_request(struct sc_nl *nl, int cmd, bool dump, const char *ifname,
+		  struct sc_msgs *msgs, const char *what)
+{
+	const struct sc_nl_req r = { .cmd = cmd, .dump = dump,
+				     .ifname = ifname };
+
+	return sc_nl_request_ext(nl, &r, msgs, what);
 }

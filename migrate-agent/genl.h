@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <netlink/handlers.h>
 #include <netlink/netlink.h>
 
 struct sc_nl {
@@ -39,7 +40,38 @@ void sc_nl_close(struct sc_nl *nl);
 int sc_nl_request(struct sc_nl *nl, int cmd, bool dump, const char *ifname,
 		  struct sc_msgs *msgs, const char *what);
 
-/* The id of multicast group NAME of the family, or an sc_exit negated. */
-int sc_nl_group(struct sc_nl *nl, const char *name);
+/* Adds a request's attributes after SHADOW_A_DEV_IFNAME: 0, or < 0. */
+typedef int (*sc_nl_fill_t)(struct nl_msg *msg, const void *arg);
+
+/* A request as sc_nl_request_ext() sends it. */
+struct sc_nl_req {
+	int cmd;
+	bool dump;
+	const char *ifname;	/* SHADOW_A_DEV_IFNAME, when set */
+	sc_nl_fill_t fill;	/* more attributes, when set */
+	const void *arg;	/* FILL's */
+	bool quiet;		/* a kernel refusal: its exit code, no report */
+};
+
+/* sc_nl_request() with more attributes, or without a report. */
+int sc_nl_request_ext(struct sc_nl *nl, const struct sc_nl_req *req,
+		      struct sc_msgs *msgs, const char *what);
+
+/*
+ * Join the family's multicast group NAME and make NL a listener: reads do
+ * not block, any sequence number goes, and every message read is handed
+ * to FN(msg, ARG). *CB, for sc_nl_events(), is the caller's to put.
+ * Returns an sc_exit; WHAT names the command in error messages.
+ */
+int sc_nl_listen(struct sc_nl *nl, const char *name, nl_recvmsg_msg_cb_t fn,
+		 void *arg, struct nl_cb **cb, const char *what);
+
+/*
+ * Wait up to TIMEOUT_MS (-1: for ever) for the group's messages and hand
+ * over those that came. SC_EXIT_OK, also when a signal cut the wait short;
+ * SC_EXIT_TIMEOUT when none came in time; SC_EXIT_IO after a report.
+ */
+int sc_nl_events(struct sc_nl *nl, struct nl_cb *cb, int timeout_ms,
+		 const char *what);
 
 #endif /* _SC_GENL_H */

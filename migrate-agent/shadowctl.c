@@ -37,6 +37,9 @@ static const struct cmd cmds[] = {
 	{ "log", "show", do_log_show, "log show dev IFNAME" },
 	{ "obj", "show", do_obj_show, "obj show [dev IFNAME]" },
 	{ "monitor", NULL, do_monitor, "monitor" },
+	{ "swap", NULL, do_swap,
+	  "swap dev IFNAME [to PCI_ADDR] [timeout MS]" },
+	{ "restart", NULL, do_restart, "restart dev IFNAME [timeout MS]" },
 	{ "help", NULL, do_help, "help" },
 };
 
@@ -54,7 +57,7 @@ static void usage(FILE *f)
 	      "Any unique prefix of an object or command is accepted.\n", f);
 }
 
-static int usage_error(const char *what, const char *word)
+int sc_usage_error(const char *what, const char *word)
 {
 	sc_error_plain(EINVAL, "%s \"%s\"; try \"shadowctl help\"", what,
 		       word);
@@ -70,31 +73,62 @@ static int do_help(int argc, char **argv)
 	return SC_EXIT_OK;
 }
 
-int sc_parse_dev_arg(int argc, char **argv, const char **ifname,
-		     bool required)
+static const struct sc_kwarg *find_kwarg(const char *word,
+					 const struct sc_kwarg *dev,
+					 const struct sc_kwarg *kw,
+					 unsigned int nkw)
 {
-	int i = 0;
+	unsigned int i;
 
-	if (argc > 0 && !strcmp(argv[0], "dev")) {
-		if (argc == 1) {
-			sc_error_plain(EINVAL, "\"dev\" needs an IFNAME");
+	if (!strcmp(word, dev->keyword))
+		return dev;
+	for (i = 0; i < nkw; i++)
+		if (!strcmp(word, kw[i].keyword))
+			return &kw[i];
+	return NULL;
+}
+
+int sc_parse_args(int argc, char **argv, const char **ifname, bool required,
+		  const struct sc_kwarg *kw, unsigned int nkw)
+{
+	const struct sc_kwarg dev = { "dev", "an IFNAME", ifname };
+	const struct sc_kwarg *k;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		k = find_kwarg(argv[i], &dev, kw, nkw);
+		if (!k) {
+			/* a bare IFNAME */
+			if (*ifname)
+				return sc_usage_error("unexpected argument",
+						      argv[i]);
+			*ifname = argv[i];
+			continue;
+		}
+		if (i + 1 == argc) {
+			sc_error_plain(EINVAL, "\"%s\" needs %s", k->keyword,
+				       k->metavar);
 			usage(stderr);
 			return SC_EXIT_USAGE;
 		}
-		i++;
+		if (*k->value)
+			return sc_usage_error("given twice:", argv[i]);
+		*k->value = argv[++i];
 	}
-	if (i < argc)
-		*ifname = argv[i++];
-	if (i < argc)
-		return usage_error("unexpected argument", argv[i]);
 	if (!*ifname && required) {
 		sc_error_plain(EINVAL, "missing \"dev IFNAME\"");
 		usage(stderr);
 		return SC_EXIT_USAGE;
 	}
 	if (*ifname && (!**ifname || strlen(*ifname) >= IFNAMSIZ))
-		return usage_error("bad interface name", *ifname);
+		return sc_usage_error("bad interface name", *ifname);
 	return SC_EXIT_OK;
+}
+
+int sc_parse_dev_arg(int argc, char **argv, const char **ifname,
+		     bool required)
+{
+	return sc_parse_args(argc, argv, ifname, required, NULL, 0);
 }
 
 static const char *cmd_name(const struct cmd *c, const char *object)
@@ -142,7 +176,7 @@ static int dispatch(int argc, char **argv)
 	}
 	c = match(argv[0], NULL);
 	if (!c)
-		return usage_error("unknown or ambiguous object", argv[0]);
+		return sc_usage_error("unknown or ambiguous object", argv[0]);
 	if (!c->verb)
 		return c->handler(argc - 1, argv + 1);
 	if (argc < 2)
@@ -151,7 +185,7 @@ static int dispatch(int argc, char **argv)
 		return do_help(0, NULL);
 	c = match(argv[1], c->object);
 	if (!c)
-		return usage_error("unknown or ambiguous command", argv[1]);
+		return sc_usage_error("unknown or ambiguous command", argv[1]);
 	return c->handler(argc - 2, argv + 2);
 }
 
@@ -191,7 +225,7 @@ int main(int argc, char **argv)
 			errno = 0;
 			sc_opts.count = strtol(optarg, &end, 10);
 			if (errno || *end || sc_opts.count < 1)
-				return usage_error("bad count", optarg);
+				return sc_usage_error("bad count", optarg);
 			break;
 		case 'h':
 			usage(stdout);

@@ -21,10 +21,9 @@
 
 #include "compiler.h"
 #include "decode.h"
+#include "harness.h"
 
-#define FAMILY	0x1e	/* any id: decoding never looks at it */
-
-static int failed;
+#define FAMILY	KM_FAMILY
 
 static struct nl_msg *new_msg(int cmd)
 {
@@ -38,13 +37,6 @@ static struct nl_msg *new_msg(int cmd)
 	return msg;
 }
 
-static void result(const char *name, bool ok)
-{
-	printf("%sok - %s\n", ok ? "" : "not ", name);
-	if (!ok)
-		failed = 1;
-}
-
 /* Decode MSG as KIND both ways; expect TEXT (one line) and JSON. */
 static void check(const char *name, struct nl_msg *msg, enum sc_kind kind,
 		  const char *text, const char *json)
@@ -54,7 +46,6 @@ static void check(const char *name, struct nl_msg *msg, enum sc_kind kind,
 	char *buf = NULL;
 	size_t len = 0;
 	char err[256] = "";
-	const char *got;
 	bool ok = true;
 	FILE *f;
 
@@ -77,13 +68,8 @@ static void check(const char *name, struct nl_msg *msg, enum sc_kind kind,
 		ok = false;
 	} else {
 		obj = json_object_array_get_idx(array, 0);
-		got = json_object_to_json_string_ext(obj,
-			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-		if (strcmp(got, json)) {
-			printf("# json: got      %s\n", got);
-			printf("# json: expected %s\n", json);
+		if (!json_is(obj, json))
 			ok = false;
-		}
 	}
 	result(name, ok);
 	free(buf);
@@ -405,6 +391,217 @@ static void test_obj(void)
 		    "no SHADOW_A_OBJ_TYPE");
 }
 
+/* Events and swaps */
+
+static void test_state_names(void)
+{
+	static const char * const want[] = {
+		"detached", "passive", "parking", "parked", "binding",
+		"replaying", "swapped", "failed",
+	};
+	bool ok = ARRAY_SIZE(want) == __SHADOW_STATE_MAX;
+	size_t i;
+
+	for (i = 0; ok && i < ARRAY_SIZE(want); i++)
+		ok = !strcmp(sc_state_name(i), want[i]);
+	ok = ok && !strcmp(sc_state_name(__SHADOW_STATE_MAX), "unknown") &&
+	     !strcmp(sc_state_name(-1), "unknown");
+	result("state: every enum shadow_state by name", ok);
+}
+
+static const struct km_swap parking = {
+	.seq = 7, .from = "e1000", .from_addr = "0000:00:03.0",
+};
+
+/* A rollback: the new driver did not open, e1000 runs again. */
+static const struct km_swap rolled_back = {
+	.seq = 7, .from = "e1000", .from_addr = "0000:00:03.0",
+	.to = "e1000", .to_addr = "0000:00:03.0", .err = ETIMEDOUT,
+	.reason = "8139cp did not open (-110)",
+	.us = { 1200, 30100, 120000, 15250, 600000, 812300 },
+	.notes = { "mtu 9000 -> 1500: 8139cp takes 60..1500",
+		   "wake-on-lan 0x20: 8139cp has none" },
+};
+
+static const struct km_swap failed_swap = {
+	.seq = 9, .from = "e1000", .from_addr = "0000:00:03.0",
+	.err = ENXIO, .reason = "no device 0000:00:09.0 probed within 100 ms",
+	.us = { 1000, 20000, 100500, 0, 0, 121500 },
+};
+
+static void test_event(void)
+{
+	struct nl_msg *msg;
+
+	check("event: attach",
+	      km_event("eth0", 2, "e1000", "0000:00:03.0",
+		       SHADOW_STATE_PASSIVE, NULL),
+	      SC_KIND_EVENT,
+	      "attach eth0 ifindex 2 driver e1000 pci 0000:00:03.0 state passive log 5 objects 7 priv 2048 txq 1 rxq 1",
+	      "{\"ifname\":\"eth0\",\"ifindex\":2,\"driver\":\"e1000\",\"bus\":\"pci\",\"bus_addr\":\"0000:00:03.0\",\"state\":\"passive\",\"log_len\":5,\"objects\":7,\"attached\":true,\"priv_size\":2048,\"txq\":1,\"rxq\":1,\"can_host\":[],\"event\":\"attach\"}");
+	check("event: swap phase parking",
+	      km_event("eth0", 2, "e1000", "0000:00:03.0",
+		       SHADOW_STATE_PARKING, &parking),
+	      SC_KIND_EVENT,
+	      "swap 7 parking eth0 ifindex 2 driver e1000 pci 0000:00:03.0 state parking log 5 objects 7 priv 2048 txq 1 rxq 1 from e1000 0000:00:03.0",
+	      "{\"ifname\":\"eth0\",\"ifindex\":2,\"driver\":\"e1000\",\"bus\":\"pci\",\"bus_addr\":\"0000:00:03.0\",\"state\":\"parking\",\"log_len\":5,\"objects\":7,\"attached\":true,\"priv_size\":2048,\"txq\":1,\"rxq\":1,\"can_host\":[],\"event\":\"swap\",\"swap\":{\"seq\":7,\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"}}}");
+	check("event: swap phase parked, no driver",
+	      km_event("eth0", 2, NULL, "0000:00:03.0", SHADOW_STATE_PARKED,
+		       &parking),
+	      SC_KIND_EVENT,
+	      "swap 7 parked eth0 ifindex 2 pci 0000:00:03.0 state parked log 5 objects 7 priv 2048 txq 1 rxq 1 from e1000 0000:00:03.0",
+	      "{\"ifname\":\"eth0\",\"ifindex\":2,\"bus\":\"pci\",\"bus_addr\":\"0000:00:03.0\",\"state\":\"parked\",\"log_len\":5,\"objects\":7,\"attached\":true,\"priv_size\":2048,\"txq\":1,\"rxq\":1,\"can_host\":[],\"event\":\"swap\",\"swap\":{\"seq\":7,\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"}}}");
+	check("event: swap failed, monitor line",
+	      km_event("eth0", 2, NULL, "0000:00:03.0", SHADOW_STATE_FAILED,
+		       &failed_swap),
+	      SC_KIND_EVENT,
+	      "swap 9 failed eth0 ifindex 2 pci 0000:00:03.0 state failed log 5 objects 7 priv 2048 txq 1 rxq 1 from e1000 0000:00:03.0 park-us 1000 unbind-us 20000 probe-us 100500 replay-us 0 link-us 0 total-us 121500 errno 6 reason \"no device 0000:00:09.0 probed within 100 ms\"",
+	      "{\"ifname\":\"eth0\",\"ifindex\":2,\"bus\":\"pci\",\"bus_addr\":\"0000:00:03.0\",\"state\":\"failed\",\"log_len\":5,\"objects\":7,\"attached\":true,\"priv_size\":2048,\"txq\":1,\"rxq\":1,\"can_host\":[],\"event\":\"swap\",\"swap\":{\"seq\":9,\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"phases_us\":{\"park\":1000,\"unbind\":20000,\"probe\":100500,\"replay\":0,\"link\":0,\"total\":121500},\"errno\":6,\"error\":\"No such device or address\",\"reason\":\"no device 0000:00:09.0 probed within 100 ms\"}}");
+
+	msg = km_event("eth0", 2, "e1000", "0000:00:03.0",
+		       SHADOW_STATE_SWAPPED, &parking);
+	nla_put(msg, SHADOW_A_SWAP_NOTE, 3, "abc");
+	check_error("event: unterminated note is an error", msg,
+		    SC_KIND_EVENT, "malformed message");
+}
+
+/* Every field of the rolled-back swap's final event, as parsed. */
+static void test_swap_parse(void)
+{
+	struct nl_msg *msg = km_event("eth0", 2, "e1000", "0000:00:03.0",
+				      SHADOW_STATE_SWAPPED, &rolled_back);
+	static const long long us[] = {
+		1200, 30100, 120000, 15250, 600000, 812300,
+	};
+	const struct sc_swap *sw;
+	struct sc_event ev;
+	char err[256] = "";
+	bool ok;
+	int i;
+
+	ok = !sc_event_parse(nlmsg_hdr(msg), &ev, err, sizeof(err));
+	sw = &ev.swap;
+	ok = ok && ev.dev.ifindex == 2 && !strcmp(ev.dev.ifname, "eth0") &&
+	     ev.dev.state == SHADOW_STATE_SWAPPED && sw->seq == 7 &&
+	     !strcmp(sw->from, "e1000") &&
+	     !strcmp(sw->from_addr, "0000:00:03.0") &&
+	     !strcmp(sw->to, "e1000") &&
+	     !strcmp(sw->to_addr, "0000:00:03.0") &&
+	     sw->err == ETIMEDOUT &&
+	     !strcmp(sw->reason, "8139cp did not open (-110)") &&
+	     sw->nnotes == 2 &&
+	     !strcmp(sw->notes[0], "mtu 9000 -> 1500: 8139cp takes 60..1500") &&
+	     !strcmp(sw->notes[1], "wake-on-lan 0x20: 8139cp has none") &&
+	     sc_swap_final(&ev) && !sc_swap_ok(&ev);
+	for (i = 0; ok && i < SC_SWAP_PHASES; i++)
+		ok = sw->us[i] == us[i];
+	if (err[0])
+		printf("# error: %s\n", err);
+	result("swap: final event with notes and errno, every field", ok);
+	nlmsg_free(msg);
+
+	msg = km_event("eth0", 2, "e1000", "0000:00:03.0",
+		       SHADOW_STATE_REPLAYING, &parking);
+	ok = !sc_event_parse(nlmsg_hdr(msg), &ev, err, sizeof(err)) &&
+	     ev.swap.seq == 7 && !ev.swap.to && ev.swap.err == -1 &&
+	     !ev.swap.reason && !ev.swap.nnotes &&
+	     ev.swap.us[SC_SWAP_TOTAL] == -1 && !sc_swap_final(&ev);
+	result("swap: phase event has no outcome", ok);
+	nlmsg_free(msg);
+
+	msg = km_event("eth0", 2, "e1000", "0000:00:03.0",
+		       SHADOW_STATE_PASSIVE, NULL);
+	ok = !sc_event_parse(nlmsg_hdr(msg), &ev, err, sizeof(err)) &&
+	     ev.swap.seq == -1 && !ev.swap.from;
+	result("swap: attach event is no swap", ok);
+	nlmsg_free(msg);
+}
+
+static void test_swap_reply(void)
+{
+	struct nl_msg *msg = km_swap_reply(42);
+	char err[256] = "";
+	__u32 seq = 0;
+
+	result("swap: reply carries the seq",
+	       !sc_swap_reply_parse(nlmsg_hdr(msg), &seq, err, sizeof(err)) &&
+	       seq == 42);
+	nlmsg_free(msg);
+	msg = new_msg(SHADOW_CMD_SWAP);
+	result("swap: reply without seq is an error",
+	       sc_swap_reply_parse(nlmsg_hdr(msg), &seq, err,
+				   sizeof(err)) == -EINVAL &&
+	       strstr(err, "no SHADOW_A_SWAP_SEQ"));
+	nlmsg_free(msg);
+}
+
+/* shadowctl swap's summary of MSG, a final event, in text and JSON. */
+static void check_result(const char *name, struct nl_msg *msg,
+			 const char *state, const char *text,
+			 const char *json)
+{
+	struct json_object *obj = NULL;
+	struct sc_event ev;
+	char err[256] = "";
+	char *buf = NULL;
+	size_t len = 0;
+	bool ok = true;
+	FILE *f;
+
+	if (sc_event_parse(nlmsg_hdr(msg), &ev, err, sizeof(err))) {
+		printf("# error: %s\n", err);
+		result(name, false);
+		nlmsg_free(msg);
+		return;
+	}
+	f = open_memstream(&buf, &len);
+	if (!f)
+		exit(2);
+	sc_swap_result_text(f, &ev, state);
+	fclose(f);
+	if (strcmp(buf, text)) {
+		printf("# text: got\n%s# text: expected\n%s", buf, text);
+		ok = false;
+	}
+	obj = sc_swap_result_json(&ev, state);
+	if (!json_is(obj, json))
+		ok = false;
+	result(name, ok);
+	json_object_put(obj);
+	free(buf);
+	nlmsg_free(msg);
+}
+
+static void test_swap_result(void)
+{
+	static const struct km_swap swapped = {
+		.seq = 3, .from = "e1000", .from_addr = "0000:00:03.0",
+		.to = "8139cp", .to_addr = "0000:00:04.0",
+		.us = { 1200, 30100, 120000, 15200, 600000, 812300 },
+	};
+
+	check_result("swap: summary of a swap",
+		     km_event("eth0", 2, "8139cp", "0000:00:04.0",
+			      SHADOW_STATE_SWAPPED, &swapped), "passive",
+		     "eth0: swapped e1000 0000:00:03.0 -> 8139cp 0000:00:04.0 in 812.3 ms (park 1.2, unbind 30.1, probe 120.0, replay 15.2, link 600.0 ms)\n",
+		     "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":3,\"result\":\"swapped\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":\"8139cp\",\"bus_addr\":\"0000:00:04.0\"},\"phases_us\":{\"park\":1200,\"unbind\":30100,\"probe\":120000,\"replay\":15200,\"link\":600000,\"total\":812300},\"errno\":null,\"error\":null,\"reason\":null,\"notes\":[],\"state\":\"passive\"}");
+	check_result("swap: summary of a rollback, notes and error",
+		     km_event("eth0", 2, "e1000", "0000:00:03.0",
+			      SHADOW_STATE_SWAPPED, &rolled_back), "passive",
+		     "eth0: swapped e1000 0000:00:03.0 -> e1000 0000:00:03.0 in 812.3 ms (park 1.2, unbind 30.1, probe 120.0, replay 15.2, link 600.0 ms)\n"
+		     "  note: mtu 9000 -> 1500: 8139cp takes 60..1500\n"
+		     "  note: wake-on-lan 0x20: 8139cp has none\n"
+		     "  error: Connection timed out: 8139cp did not open (-110)\n",
+		     "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":7,\"result\":\"swapped\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"phases_us\":{\"park\":1200,\"unbind\":30100,\"probe\":120000,\"replay\":15250,\"link\":600000,\"total\":812300},\"errno\":110,\"error\":\"Connection timed out\",\"reason\":\"8139cp did not open (-110)\",\"notes\":[\"mtu 9000 -> 1500: 8139cp takes 60..1500\",\"wake-on-lan 0x20: 8139cp has none\"],\"state\":\"passive\"}");
+	check_result("swap: summary of a failure, interface parked",
+		     km_event("eth0", 2, NULL, "0000:00:03.0",
+			      SHADOW_STATE_FAILED, &failed_swap), "parked",
+		     "eth0: failed e1000 0000:00:03.0 after 121.5 ms (park 1.0, unbind 20.0, probe 100.5, replay 0.0, link 0.0 ms)\n"
+		     "  error: No such device or address: no device 0000:00:09.0 probed within 100 ms\n"
+		     "  state: parked\n",
+		     "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":9,\"result\":\"failed\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":null,\"bus_addr\":null},\"phases_us\":{\"park\":1000,\"unbind\":20000,\"probe\":100500,\"replay\":0,\"link\":0,\"total\":121500},\"errno\":6,\"error\":\"No such device or address\",\"reason\":\"no device 0000:00:09.0 probed within 100 ms\",\"notes\":[],\"state\":\"parked\"}");
+}
+
 int main(void)
 {
 	test_dev();
@@ -413,5 +610,10 @@ int main(void)
 	test_log_coalesce();
 	test_log_errors();
 	test_obj();
-	return failed;
+	test_state_names();
+	test_event();
+	test_swap_parse();
+	test_swap_reply();
+	test_swap_result();
+	return test_failed;
 }

@@ -20,6 +20,7 @@
 
 #include "compiler.h"
 #include "genl.h"
+#include "harness.h"
 #include "shadowctl.h"
 
 #define FAMILY	0x1e
@@ -32,25 +33,18 @@ static struct fake {
 	bool error_in_done;	/* a dump's error comes in NLMSG_DONE */
 	const char *extack;
 	int nreplies;		/* data messages per answer */
+	const struct sc_nl_req *ext;	/* sent with sc_nl_request_ext() */
 	/* what was asked */
 	int requests;
 	int cmd;
 	int flags;
 	char ifname[IFNAMSIZ];
+	long long timeout_ms;	/* SHADOW_A_SWAP_TIMEOUT_MS, -1: absent */
 	/* answers not yet read */
 	struct nl_msg *q[QMAX];
 	int qn;
 	int qpos;
 } fake;
-
-static int failed;
-
-static void result(const char *name, bool ok)
-{
-	printf("%sok - %s\n", ok ? "" : "not ", name);
-	if (!ok)
-		failed = 1;
-}
 
 static void queue(struct nl_msg *msg)
 {
@@ -117,7 +111,7 @@ static int fake_send(struct nl_sock *sk, struct nl_msg *msg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
-	struct nlattr *ifname;
+	struct nlattr *ifname, *timeout;
 	int i;
 
 	(void)sk;
@@ -127,6 +121,8 @@ static int fake_send(struct nl_sock *sk, struct nl_msg *msg)
 	ifname = nlmsg_find_attr(nlh, GENL_HDRLEN, SHADOW_A_DEV_IFNAME);
 	snprintf(fake.ifname, sizeof(fake.ifname), "%s",
 		 ifname ? nla_get_string(ifname) : "");
+	timeout = nlmsg_find_attr(nlh, GENL_HDRLEN, SHADOW_A_SWAP_TIMEOUT_MS);
+	fake.timeout_ms = timeout ? (long long)nla_get_u32(timeout) : -1;
 	if (nlh->nlmsg_type != FAMILY ||
 	    genlmsg_hdr(nlh)->version != SHADOW_GENL_VERSION)
 		return -NLE_INVAL;
@@ -208,7 +204,10 @@ static int request(int cmd, bool dump, const char *ifname,
 	fflush(stderr);
 	dup2(fileno(tmp), 2);
 	fake_open(&nl);
-	ret = sc_nl_request(&nl, cmd, dump, ifname, msgs, "test");
+	if (fake.ext)
+		ret = sc_nl_request_ext(&nl, fake.ext, msgs, "test");
+	else
+		ret = sc_nl_request(&nl, cmd, dump, ifname, msgs, "test");
 	sc_nl_close(&nl);
 	fflush(stderr);
 	dup2(saved, 2);
@@ -326,10 +325,51 @@ static void test_do(void)
 	       strstr(err, "shadowctl: test: not shadowed: No such file or directory\n"));
 }
 
+static int put_timeout(struct nl_msg *msg, const void *arg)
+{
+	return nla_put_u32(msg, SHADOW_A_SWAP_TIMEOUT_MS, *(const __u32 *)arg);
+}
+
+static void test_ext(void)
+{
+	static const __u32 ms = 2500;
+	const struct sc_nl_req swap = {
+		.cmd = SHADOW_CMD_SWAP, .ifname = "eth0",
+		.fill = put_timeout, .arg = &ms,
+	};
+	const struct sc_nl_req quiet = {
+		.cmd = SHADOW_CMD_DEV_GET, .ifname = "eth3", .quiet = true,
+	};
+	struct sc_msgs msgs = { 0 };
+	char err[1024];
+	int ret;
+
+	fake_reset();
+	fake.nreplies = 1;
+	fake.ext = &swap;
+	ret = request(0, false, NULL, &msgs, err, sizeof(err));
+	result("ext: the fill adds its attributes after the ifname",
+	       ret == SC_EXIT_OK && msgs.n == 1 &&
+	       fake.cmd == SHADOW_CMD_SWAP && !strcmp(fake.ifname, "eth0") &&
+	       fake.timeout_ms == 2500 && !err[0]);
+	sc_msgs_free(&msgs);
+
+	fake_reset();
+	fake.error = ENOENT;
+	fake.extack = "interface is not shadowed";
+	fake.ext = &quiet;
+	ret = request(0, false, NULL, &msgs, err, sizeof(err));
+	result("ext: quiet refusal, exit 2 and no report",
+	       ret == SC_EXIT_KERNEL && msgs.n == 0 && !err[0] &&
+	       fake.timeout_ms == -1);
+	sc_msgs_free(&msgs);
+}
+
 int main(void)
 {
 	test_dump();
 	test_do();
+	test_ext();
 	fake_reset();
-	return failed;
+	return test_failed;
 }

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # shadowctl's host tests: the decoder against messages built as the kernel
-# sends them (decode_test), and the command line against this host, where
-# the "shadow" family does not exist. Prints "ok N - name" or
+# sends them (decode_test), genl.c against a fake family (genl_test), swap
+# and restart against a fake kernel (swap_test), and the command line
+# against this host, where the "shadow" family does not exist. Prints "ok N - name" or
 # "not ok N - name" per test and exits non-zero when any failed. No kernel
 # module is loaded and none is needed.
 
@@ -38,6 +39,8 @@ t_help()
 	expect_rc 0 "$SHADOWCTL" --help
 	expect_rc 0 "$SHADOWCTL" help
 	grep -q 'log show dev IFNAME' "$TMP/out"
+	grep -q 'swap dev IFNAME \[to PCI_ADDR\] \[timeout MS\]' "$TMP/out"
+	grep -q 'restart dev IFNAME \[timeout MS\]' "$TMP/out"
 }
 
 t_version()
@@ -73,6 +76,38 @@ t_usage_errors()
 	expect_rc 1 "$SHADOWCTL" ""
 }
 
+t_swap_usage_errors()
+{
+	expect_rc 1 "$SHADOWCTL" swap
+	grep -q 'missing "dev IFNAME"' "$TMP/err"
+	grep -q '^Usage: shadowctl' "$TMP/err"
+	expect_rc 1 "$SHADOWCTL" swap timeout 100
+	grep -q 'missing "dev IFNAME"' "$TMP/err"
+	expect_rc 1 "$SHADOWCTL" restart
+	expect_rc 1 "$SHADOWCTL" swap dev
+	grep -q '"dev" needs an IFNAME' "$TMP/err"
+	local ms
+	for ms in 0 -1 abc 12x 1.5 " 7" 4294967296; do
+		expect_rc 1 "$SHADOWCTL" swap dev lo timeout "$ms"
+		grep -qF "bad timeout MS (whole milliseconds, 1 or more): \"$ms\"" "$TMP/err"
+	done
+	expect_rc 1 "$SHADOWCTL" swap dev lo timeout
+	grep -q '"timeout" needs MS' "$TMP/err"
+	expect_rc 1 "$SHADOWCTL" restart dev lo timeout 0
+	expect_rc 1 "$SHADOWCTL" restart dev lo to X
+	grep -q 'restart binds the interface.s own device again; it takes no "to"' "$TMP/err"
+	expect_rc 1 "$SHADOWCTL" swap dev lo to X
+	grep -q 'not a PCI address (\[DOMAIN:\]BUS:DEV.FN): "X"' "$TMP/err"
+	expect_rc 1 "$SHADOWCTL" swap dev lo to 0000:00:05.8
+	expect_rc 1 "$SHADOWCTL" swap dev lo to
+	grep -q '"to" needs a PCI_ADDR' "$TMP/err"
+	expect_rc 1 "$SHADOWCTL" swap dev lo to 0000:00:05.0 to 0000:00:06.0
+	grep -q 'given twice: "to"' "$TMP/err"
+	expect_rc 1 "$SHADOWCTL" swap dev lo eth1
+	grep -q 'unexpected argument "eth1"' "$TMP/err"
+	[[ ! -s $TMP/out ]]
+}
+
 t_no_family()
 {
 	expect_rc 3 "$SHADOWCTL" dev show
@@ -80,7 +115,9 @@ t_no_family()
 	[[ ! -s $TMP/out ]]
 	local cmd
 	for cmd in "dev show eth0" "dev attach dev eth0" "dev detach dev eth0" \
-		"log show dev eth0" "obj show" "monitor"; do
+		"log show dev eth0" "obj show" "monitor" "swap dev lo" \
+		"swap lo to 00:05.0" "swap timeout 5000 dev lo to 0000:00:05.0" \
+		"restart dev lo" "restart dev lo timeout 100"; do
 		# shellcheck disable=SC2086
 		expect_rc 3 "$SHADOWCTL" $cmd
 	done
@@ -107,6 +144,8 @@ t_prefixes()
 	expect_rc 3 "$SHADOWCTL" o
 	expect_rc 3 "$SHADOWCTL" mon
 	expect_rc 3 "$SHADOWCTL" dev att eth0
+	expect_rc 3 "$SHADOWCTL" s dev lo
+	expect_rc 3 "$SHADOWCTL" r lo
 	expect_rc 0 "$SHADOWCTL" h
 	expect_rc 0 "$SHADOWCTL" dev help
 }
@@ -116,6 +155,8 @@ t_valgrind_cli()
 	local vg=(valgrind -q --error-exitcode=99 --leak-check=full)
 	expect_rc 3 "${vg[@]}" "$SHADOWCTL" -j dev show eth0
 	expect_rc 3 "${vg[@]}" "$SHADOWCTL" log show dev eth0
+	expect_rc 3 "${vg[@]}" "$SHADOWCTL" -j swap dev lo to 00:05.0
+	expect_rc 1 "${vg[@]}" "$SHADOWCTL" restart dev lo to 00:05.0
 	expect_rc 1 "${vg[@]}" "$SHADOWCTL" dev frob
 	expect_rc 0 "${vg[@]}" "$SHADOWCTL" help
 }
@@ -124,7 +165,7 @@ run "build shadowctl and decode_test" t_build
 [[ -x $SHADOWCTL ]] || { echo "Bail out! no build"; exit 1; }
 
 # the unit tests' own lines, numbered here
-for t in decode_test genl_test; do
+for t in decode_test genl_test swap_test; do
 	"$TOP/build/migrate-agent/$t" > "$TMP/unit" 2>&1
 	unit_rc=$?
 	before=$FAILED
@@ -139,7 +180,7 @@ for t in decode_test genl_test; do
 		report 1 "$t exit status $unit_rc"
 done
 
-for t in decode_test genl_test; do
+for t in decode_test genl_test swap_test; do
 	if command -v valgrind > /dev/null; then
 		run "$t under valgrind" valgrind -q --error-exitcode=99 \
 			--leak-check=full "$TOP/build/migrate-agent/$t"
@@ -152,6 +193,7 @@ run "shadowctl -h, --help and help exit 0" t_help
 run "shadowctl --version prints a version" t_version
 run "an unknown command exits 1 with usage" t_unknown_command
 run "usage errors exit 1" t_usage_errors
+run "swap and restart usage errors exit 1" t_swap_usage_errors
 if [[ -d /sys/module/shadow ]]; then
 	for t in "no family: exit 3" "no family: JSON error" "prefixes"; do
 		echo "ok $((N += 1)) - $t # SKIP shadow.ko is loaded here"
