@@ -21,18 +21,6 @@ busaddr=${devpath##*/}
 drvpath=$(readlink -f "$devpath/driver")
 NEWMAC=52:54:00:aa:bb:cc
 
-failures=0
-check() # DESCRIPTION CONDITION...
-{
-	local what=$1
-	shift
-	if "$@"; then
-		log "ok: $what"
-	else
-		log "MISMATCH: $what"
-		failures=$((failures + 1))
-	fi
-}
 logq() { jq -e "$1" <<<"$LOG" >/dev/null; }
 objs() { shadowctl -j obj show dev "$dev" | jq "[.[] | select(.type == \"$1\")] | length"; }
 

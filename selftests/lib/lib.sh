@@ -69,6 +69,21 @@ iface_driver()
 	echo "${link##*/}"
 }
 
+# check DESCRIPTION CONDITION...: log the outcome; count a mismatch in
+# $failures instead of stopping, so one run reports every difference.
+failures=0
+check()
+{
+	local what=$1
+	shift
+	if "$@"; then
+		log "ok: $what"
+	else
+		log "MISMATCH: $what"
+		failures=$((failures + 1))
+	fi
+}
+
 peer() { ip netns exec "$PEER_NS" "$@"; }
 
 carrier_up() { [[ $(cat "/sys/class/net/$1/carrier" 2>/dev/null) == 1 ]]; }
