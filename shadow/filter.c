@@ -114,6 +114,29 @@ static struct notifier_block module_nb = {
 	.notifier_call = module_event,
 };
 
+/*
+ * The wanted libraries a driver loaded before us uses (8390, mii): they
+ * have no interface of their own to be found by. A live module's list of
+ * the modules it uses is fixed once it has loaded, and the reference the
+ * caller holds on @mod keeps it, and them, loaded.
+ */
+static int add_libraries(struct module *mod)
+{
+#ifdef CONFIG_MODULE_UNLOAD
+	struct module_use *use;
+	int err;
+
+	list_for_each_entry(use, &mod->target_list, target_list) {
+		if (!name_wanted(use->target->name))
+			continue;
+		err = add(use->target);
+		if (err)
+			return err;
+	}
+#endif
+	return 0;
+}
+
 /* Drivers loaded before us: find them through their interfaces. */
 static int scan_loaded(void)
 {
@@ -138,6 +161,8 @@ static int scan_loaded(void)
 	for (i = 0; i < n; i++) {
 		if (!err)
 			err = add(found[i]);
+		if (!err)
+			err = add_libraries(found[i]);
 		module_put(found[i]);
 	}
 	return err;

@@ -30,6 +30,8 @@ struct shadow_net_dev {
 	bool early;			/* attached before registration */
 	u32 priv_size;			/* private area it has, 0: unknown */
 	u32 state;			/* enum shadow_state; READ_ONCE */
+	/* The driver's own choice of features, to tell the user's from it. */
+	netdev_features_t default_wanted;
 	struct shadow_swap *swap;	/* while swapping or parked */
 	/* What the drivers before the current one counted (net_swap.c). */
 	struct rtnl_link_stats64 stats_base;

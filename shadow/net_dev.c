@@ -201,6 +201,8 @@ struct shadow_net_dev *shadow_net_attach(struct net_device *ndev, bool early)
 	sd->ndev = ndev;
 	sd->early = early;
 	sd->state = SHADOW_STATE_PASSIVE;
+	/* Early: register_netdevice() sets it; late: take what is on as his. */
+	sd->default_wanted = ndev->wanted_features;
 	sd->priv_size = shadow_netdev_priv_room(ndev);
 	shadow_log_init(&sd->log);
 	shadow_net_install(sd);

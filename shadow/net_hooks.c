@@ -281,6 +281,8 @@ static int registered(struct net_device *dev, int (*reg)(struct net_device *))
 	if (ret && !IS_ERR(sd))
 		shadow_net_detach(sd);
 	if (!ret) {
+		if (!IS_ERR(sd))
+			sd->default_wanted = dev->wanted_features;
 		shadow_obj_set_device(dev, dev->dev.parent);
 		shadow_net_note_need(dev, shadow_obj_id(SHADOW_OBJ_NETDEV, dev));
 		if (!IS_ERR(sd))

@@ -282,29 +282,35 @@ static void replay_ethtool(struct shadow_net_dev *sd)
 }
 
 /*
- * Wanted features: the user's choice where both drivers let the user
- * choose, the new driver's default elsewhere; then the kernel computes the
- * rest (netdev_update_features() calls the driver's fix/set hooks).
+ * Wanted features: the new driver's own defaults, with the changes the user
+ * made to the old driver's defaults (ethtool -K) applied where the new one
+ * lets the user choose; then the kernel computes the rest
+ * (netdev_update_features() calls the driver's fix/set hooks). An old
+ * driver's default is not carried: it was that NIC's choice, not the
+ * user's (TSO that suited e1000 is off by default on 8139cp for a reason).
  */
 static void replay_features(struct shadow_net_dev *sd)
 {
 	struct net_device *ndev = sd->ndev;
 	struct shadow_swap *sw = sd->swap;
-	netdev_features_t defaults, both, lost;
+	netdev_features_t defaults, user_on, user_off, lost;
 
 	register_fixups(ndev);
 	defaults = ndev->features & ndev->hw_features;
 	register_fixups_late(ndev);
-	both = ndev->hw_features & sw->old_hw_features;
-	ndev->wanted_features = (sw->old_wanted & both) | (defaults & ~both);
+	user_on = sw->old_wanted & ~sw->old_default & sw->old_hw_features;
+	user_off = ~sw->old_wanted & sw->old_default & sw->old_hw_features;
+	ndev->wanted_features = (defaults | (user_on & ndev->hw_features)) &
+				~(user_off & ndev->hw_features);
+	sd->default_wanted = defaults;
 	netdev_update_features(ndev);
-	lost = sw->old_wanted & ~ndev->features;
+	lost = user_on & ~ndev->features;
 	/* One checksum offload stands for another (IP_CSUM vs HW_CSUM). */
 	if (ndev->features & NETIF_F_CSUM_MASK)
 		lost &= ~NETIF_F_CSUM_MASK;
 	if (lost)
-		shadow_swap_note(sw, "features %pNF wanted but off on %s", &lost,
-				 sw->new_driver);
+		shadow_swap_note(sw, "features %pNF turned on by the user are off on %s",
+				 &lost, sw->new_driver);
 }
 
 static int collect_vid(struct net_device *vlan_dev, int vid, void *arg)

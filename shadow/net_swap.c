@@ -154,6 +154,7 @@ static void park(struct shadow_net_dev *sd)
 	sw->old_addr_assign_type = ndev->addr_assign_type;
 	sw->old_hw_features = ndev->hw_features;
 	sw->old_wanted = ndev->wanted_features;
+	sw->old_default = sd->default_wanted;
 	sw->old_coalesce_mask = eto ? eto->supported_coalesce_params : 0;
 	if (eto && eto->get_link_ksettings)
 		sw->have_ksettings = !eto->get_link_ksettings(ndev, &sw->ksettings);

@@ -52,6 +52,7 @@ struct shadow_swap {
 	unsigned char old_addr_assign_type;
 	netdev_features_t old_hw_features;
 	netdev_features_t old_wanted;
+	netdev_features_t old_default;	/* its own choice among old_hw */
 	u32 old_coalesce_mask;		/* its supported_coalesce_params */
 	struct ethtool_link_ksettings ksettings;
 	bool have_ksettings;
