@@ -510,6 +510,7 @@ out:
 static int adopt(struct shadow_net_dev *sd, const char *want, unsigned long timeout)
 {
 	struct shadow_swap *sw = sd->swap;
+	struct device *claimed;
 	long left;
 	int err;
 
@@ -536,12 +537,16 @@ static int adopt(struct shadow_net_dev *sd, const char *want, unsigned long time
 		left = 1;
 		spin_lock(&swap_lock);
 	}
-	if (sw->claim_dev) {
-		put_device(sw->claim_dev);
-		sw->claim_dev = NULL;
-	}
+	claimed = sw->claim_dev;
+	sw->claim_dev = NULL;
 	spin_unlock(&swap_lock);
 	mark(sw, SWAP_T_PROBED);
+	if (claimed) {
+		/* Bound with an interface of its own: undo, leave nothing behind. */
+		if (!sw->reattached && !sw->bound_err)
+			device_release_driver(claimed);
+		put_device(claimed);
+	}
 
 	if (err)
 		return err;
