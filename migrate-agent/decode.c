@@ -57,6 +57,8 @@ static const struct nla_policy policy[SHADOW_A_MAX + 1] = {
 	[SHADOW_A_SWAP_REPLAY_US] = { .type = NLA_U32 },
 	[SHADOW_A_SWAP_LINK_US]	= { .type = NLA_U32 },
 	[SHADOW_A_SWAP_TOTAL_US] = { .type = NLA_U32 },
+	[SHADOW_A_SWAP_DRIVER_US] = { .type = NLA_U32 },
+	[SHADOW_A_SWAP_OWN_US]	= { .type = NLA_U32 },
 };
 
 static int parse(struct nlmsghdr *nlh, struct nlattr **tb,
@@ -301,6 +303,8 @@ static const struct {
 	[SC_SWAP_REPLAY]	= { "replay", SHADOW_A_SWAP_REPLAY_US },
 	[SC_SWAP_LINK]		= { "link", SHADOW_A_SWAP_LINK_US },
 	[SC_SWAP_TOTAL]		= { "total", SHADOW_A_SWAP_TOTAL_US },
+	[SC_SWAP_DRIVERS]	= { "drivers", SHADOW_A_SWAP_DRIVER_US },
+	[SC_SWAP_OWN]		= { "own", SHADOW_A_SWAP_OWN_US },
 };
 
 /* The notes repeat: nla_parse() kept the last one only. */
@@ -541,6 +545,10 @@ void sc_swap_result_text(FILE *f, const struct sc_event *ev,
 		fprintf(f, "%s%s ", i ? ", " : "", phases[i].name);
 		ms_text(f, sw->us[i]);
 	}
+	fputs(" ms; in the drivers ", f);
+	ms_text(f, sw->us[SC_SWAP_DRIVERS]);
+	fputs(" ms, the shadow's own ", f);
+	ms_text(f, sw->us[SC_SWAP_OWN]);
 	fputs(" ms)\n", f);
 	for (i = 0; i < sw->nnotes; i++)
 		fprintf(f, "  note: %s\n", sw->notes[i]);

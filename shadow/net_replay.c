@@ -370,10 +370,13 @@ static int replay_open(struct shadow_net_dev *sd)
 	struct net_device *ndev = sd->ndev;
 	struct shadow_swap *sw = sd->swap;
 	const struct net_device_ops *ops = ndev->netdev_ops;
+	u64 t;
 	int err;
 
 	set_bit(__LINK_STATE_START, &ndev->state);
+	t = ktime_get_ns();
 	err = ops->ndo_open ? ops->ndo_open(ndev) : 0;
+	sw->driver_ns += shadow_swap_since(t);
 	if (err) {
 		clear_bit(__LINK_STATE_START, &ndev->state);
 		snprintf(sw->reason, sizeof(sw->reason), "%s did not open (%d)",

@@ -147,6 +147,7 @@ static void park(struct shadow_net_dev *sd)
 	struct shadow_swap *sw = sd->swap;
 	const struct ethtool_ops *eto = sd->ops.orig_eto;
 	struct rtnl_link_stats64 s;
+	u64 t;
 
 	ASSERT_RTNL();
 	strscpy(sw->ifname, ndev->name, sizeof(sw->ifname));
@@ -165,7 +166,9 @@ static void park(struct shadow_net_dev *sd)
 	if (sw->was_running) {
 		clear_bit(__LINK_STATE_START, &ndev->state);
 		smp_mb__after_atomic();	/* as __dev_close_many(): before ndo_stop */
+		t = ktime_get_ns();
 		sd->ops.orig_ndo->ndo_stop(ndev);
+		sw->driver_ns += shadow_swap_since(t);
 	}
 	shadow_driver_stats(ndev, sd->ops.orig_ndo, &s);
 	shadow_stats_add(&sd->stats_base, &s);
@@ -234,6 +237,7 @@ static int unbind_old(struct shadow_net_dev *sd)
 
 	device_release_driver(dev);
 	mark(sw, SWAP_T_UNBOUND);
+	sw->driver_ns += sw->t[SWAP_T_UNBOUND] - sw->t[SWAP_T_PARKED];
 	if (!sw->absorbed_unregister) {
 		snprintf(sw->reason, sizeof(sw->reason),
 			 "%s left %s without unregistering the interface",
@@ -272,12 +276,16 @@ static int bus_event(struct notifier_block *nb, unsigned long action, void *data
 				continue;
 			sw->claim_dev = get_device(dev);
 			sw->claim_task = current;
+			sw->probe_start = ktime_get_ns();
+			sw->own_in_probe_base = sw->own_in_probe_ns;
 			WRITE_ONCE(sd->state, SHADOW_STATE_BINDING);
 			break;
 		}
 		if (sw->claim_dev != dev)
 			continue;
 		sw->bound_err = action == BUS_NOTIFY_BOUND_DRIVER ? 0 : -ENXIO;
+		sw->driver_ns += shadow_swap_since(sw->probe_start) -
+				 (sw->own_in_probe_ns - sw->own_in_probe_base);
 		sw->claim_task = NULL;
 		complete(&sw->bound);
 		break;
@@ -386,6 +394,7 @@ struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_d
 	struct shadow_net_dev *sd = claimer();
 	struct net_device *ndev;
 	struct shadow_swap *sw;
+	u64 t = ktime_get_ns();
 
 	if (!sd)
 		return NULL;
@@ -416,6 +425,7 @@ struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_d
 	if (shadow_obj_add(SHADOW_OBJ_NETDEV, ndev, sizeof_priv, ndev, NULL))
 		pr_err("out of memory: netdev %p not tracked\n", ndev);
 	netdev_dbg(ndev, "shadow: handed to a new driver\n");
+	sw->own_in_probe_ns += shadow_swap_since(t);
 	return ndev;
 }
 
@@ -429,6 +439,7 @@ int shadow_swap_reattach(struct shadow_net_dev *sd)
 	struct net_device *ndev = sd->ndev;
 	struct shadow_swap *sw = sd->swap;
 	struct device *parent = ndev->dev.parent;
+	u64 t = ktime_get_ns();
 	int err;
 
 	/* SET_NETDEV_DEV() wrote the field; sysfs still has it parentless. */
@@ -457,6 +468,7 @@ int shadow_swap_reattach(struct shadow_net_dev *sd)
 	shadow_obj_set_device(ndev, parent);
 	shadow_net_note_need(ndev, shadow_obj_id(SHADOW_OBJ_NETDEV, ndev));
 	sw->reattached = true;
+	sw->own_in_probe_ns += shadow_swap_since(t);
 	return 0;
 }
 
@@ -474,6 +486,7 @@ void shadow_swap_carrier(struct shadow_net_dev *sd, bool on)
 static int bind(struct shadow_swap *sw, const char *name)
 {
 	struct device *dev = bus_find_device_by_name(&pci_bus_type, NULL, name);
+	u64 t, before, own_before;
 	struct pci_dev *pdev;
 	int ret = 0;
 
@@ -489,10 +502,20 @@ static int bind(struct shadow_swap *sw, const char *name)
 	if (ret == 0) {
 		/* No driver loaded matches it: ask modprobe, whose load probes it. */
 		pdev = to_pci_dev(dev);
+		before = sw->driver_ns;
+		own_before = sw->own_in_probe_ns;
+		t = ktime_get_ns();
 		ret = request_module("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X",
 				     pdev->vendor, pdev->device, pdev->subsystem_vendor,
 				     pdev->subsystem_device, (u8)(pdev->class >> 16),
 				     (u8)(pdev->class >> 8), (u8)pdev->class);
+		/*
+		 * Loading the driver is the driver's time, with the probe its
+		 * init ran (already counted by the bus notifier: count it once);
+		 * the claim and re-attach inside it stay the shadow's.
+		 */
+		sw->driver_ns = before + shadow_swap_since(t) -
+				(sw->own_in_probe_ns - own_before);
 		if (ret > 0)
 			ret = -ENOENT;
 		if (!ret && !dev->driver)

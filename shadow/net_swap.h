@@ -11,6 +11,7 @@
 #include <linux/completion.h>
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
+#include <linux/timekeeping.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
@@ -77,11 +78,21 @@ struct shadow_swap {
 
 	/* The outcome. */
 	u64 t[SWAP_T_MAX];
+	u64 driver_ns;			/* inside the drivers' own code */
+	u64 probe_start;		/* ns, BUS_NOTIFY_BIND_DRIVER */
+	u64 own_in_probe_ns;		/* the claim and re-attach, inside it */
+	u64 own_in_probe_base;		/* own_in_probe_ns when it started */
 	int err;
 	char reason[SHADOW_SWAP_NOTE_LEN];
 	char notes[SHADOW_SWAP_NOTES][SHADOW_SWAP_NOTE_LEN];
 	unsigned int nnotes;
 };
+
+/* Time spent in a driver callback, for the shadow's own share. */
+static inline u64 shadow_swap_since(u64 start)
+{
+	return ktime_get_ns() - start;
+}
 
 int shadow_swap_init(void);
 void shadow_swap_exit(void);

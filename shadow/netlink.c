@@ -417,6 +417,7 @@ static u32 us(const struct shadow_swap *sw, enum shadow_swap_mark from,
 static int fill_swap(struct sk_buff *skb, const struct shadow_swap *sw, u32 state)
 {
 	bool last = state == SHADOW_STATE_SWAPPED || state == SHADOW_STATE_FAILED;
+	u32 total, drivers, link, own;
 	unsigned int i;
 
 	if (nla_put_u32(skb, SHADOW_A_SWAP_SEQ, sw->seq) ||
@@ -425,6 +426,10 @@ static int fill_swap(struct sk_buff *skb, const struct shadow_swap *sw, u32 stat
 		return -EMSGSIZE;
 	if (!last)
 		return 0;
+	total = us(sw, SWAP_T_START, SWAP_T_WOKEN);
+	drivers = div_u64(sw->driver_ns, NSEC_PER_USEC);
+	link = us(sw, SWAP_T_REPLAYED, SWAP_T_WOKEN);
+	own = total > drivers + link ? total - drivers - link : 0;
 	if ((sw->new_driver[0] &&
 	     nla_put_string(skb, SHADOW_A_SWAP_TO, sw->new_driver)) ||
 	    (sw->new_bus_addr[0] &&
@@ -438,7 +443,9 @@ static int fill_swap(struct sk_buff *skb, const struct shadow_swap *sw, u32 stat
 			   SWAP_T_PROBED)) ||
 	    nla_put_u32(skb, SHADOW_A_SWAP_REPLAY_US, us(sw, SWAP_T_PROBED, SWAP_T_REPLAYED)) ||
 	    nla_put_u32(skb, SHADOW_A_SWAP_LINK_US, us(sw, SWAP_T_REPLAYED, SWAP_T_WOKEN)) ||
-	    nla_put_u32(skb, SHADOW_A_SWAP_TOTAL_US, us(sw, SWAP_T_START, SWAP_T_WOKEN)))
+	    nla_put_u32(skb, SHADOW_A_SWAP_TOTAL_US, total) ||
+	    nla_put_u32(skb, SHADOW_A_SWAP_DRIVER_US, drivers) ||
+	    nla_put_u32(skb, SHADOW_A_SWAP_OWN_US, own))
 		return -EMSGSIZE;
 	for (i = 0; i < sw->nnotes; i++)
 		if (nla_put_string(skb, SHADOW_A_SWAP_NOTE, sw->notes[i]))

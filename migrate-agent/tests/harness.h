@@ -27,6 +27,7 @@ struct km_swap {
 	__u32 err;		/* positive errno, 0: absent */
 	const char *reason;	/* NULL: absent */
 	__u32 us[SC_SWAP_PHASES];
+	bool no_split;		/* an older module: no _DRIVER_US, _OWN_US */
 	const char *notes[4];	/* up to the first NULL */
 };
 

@@ -76,7 +76,11 @@
  *	(drivers and bus addresses), the phase times SHADOW_A_SWAP_PARK_US
  *	(stop the old driver), _UNBIND_US (its remove), _PROBE_US (until the
  *	new driver's probe returned), _REPLAY_US (replay and open), _LINK_US
- *	(until the new driver reported link), _TOTAL_US, and one
+ *	(until the new driver reported link), _TOTAL_US, _DRIVER_US (the
+ *	part of the total spent inside the drivers: the old one's ndo_stop
+ *	and remove, loading the new one, its probe and its ndo_open), _OWN_US
+ *	(the shadow's own share: the total less the drivers' time and the
+ *	wait for link), and one
  *	SHADOW_A_SWAP_NOTE string per setting that could not be carried over
  *	as it was.
  *	Errors: EPERM, EINVAL, ENODEV, ENOENT (not shadowed), EBUSY (a swap
@@ -171,6 +175,8 @@ enum shadow_attr {
 	SHADOW_A_SWAP_REPLAY_US,	/* u32 */
 	SHADOW_A_SWAP_LINK_US,		/* u32 */
 	SHADOW_A_SWAP_TOTAL_US,		/* u32 */
+	SHADOW_A_SWAP_DRIVER_US,	/* u32 */
+	SHADOW_A_SWAP_OWN_US,		/* u32 */
 	__SHADOW_A_MAX,
 	SHADOW_A_MAX = __SHADOW_A_MAX - 1
 };
