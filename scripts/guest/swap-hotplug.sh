@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest half of selftests/host/swap_hotplug.sh, the way a migration will
+# look: the interface on the e1000 NIC is parked under a live TCP stream,
+# the host unplugs that NIC (QMP device_del) and plugs a NIC of another
+# model (device_add), the guest loads its driver as udev would, and the
+# parked interface resumes on it: same name, ifindex, MAC and addresses,
+# the stream intact, and the old driver module removable.
+
+. /shadow/selftests/lib/lib.sh
+. /shadow/selftests/lib/swap.sh
+
+want=${1:?usage: swap-hotplug.sh DRIVER}
+RATE_KBIT=2000
+jqt() { jq -e "$@" >/dev/null; }
+state() { shadowctl -j dev show dev "$dev" | jq -r '.[0].state'; }
+
+nic_find e1000
+old=${nic_addr[e1000]}
+swap_start_on e1000
+ifindex=$(cat "/sys/class/net/$dev/ifindex")
+before=$(ip -4 -o addr show dev "$dev" | awk '{ print $4 }')
+mac=$(cat "/sys/class/net/$dev/address")
+stream_start
+sleep 1
+
+# No target: the first device a shadowed driver probes takes the interface.
+shadowctl -j swap dev "$dev" timeout 60000 >/tmp/swap.json 2>/tmp/swap.err &
+swap=$!
+parked() { [[ $(state) == parked ]]; }
+busywait 20000 parked || fail "$dev did not park (state $(state))"
+ethtool -i "$dev" | grep -q '^driver: shadow' || fail "parked $dev does not answer ethtool"
+echo READY
+busywait 60000 test ! -e "/sys/bus/pci/devices/$old" || fail "$old was not unplugged"
+echo UNPLUGGED
+taken() { bash /shadow/selftests/lib/coldplug.sh; ! parked; }
+busywait 60000 taken || fail "the parked interface was not taken (state $(state))"
+wait "$swap"
+rc=$?
+cat /tmp/swap.json /tmp/swap.err
+check "swap exit status 0 (got $rc)" [ $rc -eq 0 ]
+check "swapped onto $want" jqt ".result == \"swapped\" and .to.driver == \"$want\"" /tmp/swap.json
+check "now driven by $want" [ "$(iface_driver "$dev")" == "$want" ]
+check "same ifindex" [ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
+check "same MAC" [ "$(cat "/sys/class/net/$dev/address")" == "$mac" ]
+check "same addresses" [ "$(ip -4 -o addr show dev "$dev" | awk '{ print $4 }')" == "$before" ]
+stream_stop
+check "the TCP stream survived the park (sender exit $stream_rc)" [ "$stream_rc" -eq 0 ]
+check "$stream_sent bytes sent, $stream_got received, intact: $stream_intact" \
+	[ "$stream_sent" == "$stream_got" -a "$stream_intact" == yes ]
+check "e1000, its NIC gone, can be unloaded" modprobe -r e1000
+[[ $failures -eq 0 ]] || fail "$failures mismatches"
+echo "SWAPPED across hot-plug onto $want"

@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers of the swap tests, the demo and the swap benchmark (after lib.sh):
+# where each QEMU model's NIC is, and how to park the NICs a swap moves the
+# interface between.
+
+declare -A nic_addr nic_drvpath nic_driver
+
+# nic_find MODEL...: fill nic_addr (PCI address), nic_drvpath (its driver's
+# sysfs directory) and nic_driver (the driver that binds the interface) for
+# each model, while every NIC is bound. Skips the test for a missing model.
+nic_find()
+{
+	local model mac d path
+
+	for model in "$@"; do
+		[[ -n ${nic_addr[$model]:-} ]] && continue
+		mac=$(nic_field "$model" 3)
+		[[ -n $mac ]] || skip "model $model is not plugged into this guest"
+		d=$(iface_by_mac "$mac") || fail "no interface for $model"
+		path=$(readlink -f "/sys/class/net/$d/device")
+		# virtio_net sits on a virtio device; the swap moves the PCI one.
+		[[ $path == */virtio* ]] && path=$(readlink -f "$path/..")
+		nic_addr[$model]=${path##*/}
+		nic_drvpath[$model]=$(readlink -f "$path/driver")
+		nic_driver[$model]=$(nic_field "$model" 2)
+	done
+}
+
+nic_unbind() { echo "${nic_addr[$1]}" >"${nic_drvpath[$1]}/unbind"; }
+nic_bind() { echo "${nic_addr[$1]}" >"${nic_drvpath[$1]}/bind"; }
+
+# nic_rebind_all: every NIC nic_find saw is bound to its driver again.
+nic_rebind_all()
+{
+	local m
+
+	for m in "${!nic_addr[@]}"; do
+		[[ -e /sys/bus/pci/devices/${nic_addr[$m]}/driver ]] && continue
+		modprobe -q "${nic_driver[$m]}" 2>/dev/null
+		nic_bind "$m" 2>/dev/null
+	done
+}
+
+# swap_start_on MODEL...: load the shadow, leave every given NIC unbound but
+# the first, which probes again under the shadow; configure its interface
+# with the test address and wait for traffic to the peer. Sets $dev.
+swap_start_on()
+{
+	local model mac
+	local -A done
+
+	lsmod | grep -q '^shadow ' && fail "shadow already loaded"
+	modprobe shadow || fail "modprobe shadow failed"
+	for model in "$@"; do
+		[[ -n ${done[$model]:-} ]] && continue
+		done[$model]=1
+		nic_unbind "$model" || fail "unbind $model"
+	done
+	nic_bind "$1" || fail "bind $1"
+	mac=$(nic_field "$1" 3)
+	busywait 10000 iface_by_mac "$mac" >/dev/null || fail "no interface after rebind"
+	dev=$(iface_by_mac "$mac")
+	ip addr add "$LOCAL_IP/$PREFIX" dev "$dev" && ip link set "$dev" up ||
+		fail "configure $dev"
+	busywait 15000 carrier_up "$dev" || fail "no carrier on $dev"
+	busywait 10000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null || fail "no ping to the peer"
+}
+
+# The stream: one TCP connection to the peer at $RATE_KBIT until
+# stream_stop, carrying 64 KiB blocks cycled from a random MiB; the peer
+# keeps only the MD5 and the length of what it received, so a long run
+# costs no memory.
+STREAM_PORT=5202
+
+stream_send()
+{
+	local i=0 pause
+
+	pause=$(awk -v r="$RATE_KBIT" 'BEGIN { printf "%.3f", 65536 * 8 / (r * 1000) }')
+	exec 3>"/dev/tcp/$PEER_IP/$STREAM_PORT" || return 1
+	while [[ ! -e /tmp/stream.stop ]]; do
+		dd if=/tmp/stream.base bs=65536 skip=$((i % 16)) count=1 2>/dev/null >&3 ||
+			return 1
+		i=$((i + 1))
+		echo $i >/tmp/stream.sent
+		sleep "$pause"
+	done
+	exec 3>&-
+}
+
+stream_start()
+{
+	head -c $((16 * 65536)) /dev/urandom >/tmp/stream.base
+	rm -f /tmp/stream.stop /tmp/stream.sent /tmp/stream.md5 /tmp/stream.bytes
+	peer bash -c "nc -l -p $STREAM_PORT | tee >(wc -c >/tmp/stream.bytes) |
+		      md5sum >/tmp/stream.md5" &
+	stream_server=$!
+	busywait 5000 bash -c "ip netns exec $PEER_NS ss -ltn | grep -q ':$STREAM_PORT '"
+	stream_send &
+	stream_client=$!
+}
+
+# stream_stop: end the stream; sets stream_rc (the sender's exit status),
+# stream_sent and stream_got (bytes) and stream_intact (yes or no).
+stream_stop()
+{
+	local i n expected
+
+	touch /tmp/stream.stop
+	wait "$stream_client"
+	stream_rc=$?
+	busywait 20000 bash -c "! kill -0 $stream_server 2>/dev/null"
+	busywait 5000 test -s /tmp/stream.bytes
+	n=$(<"/tmp/stream.sent")
+	stream_sent=$((n * 65536))
+	stream_got=$(<"/tmp/stream.bytes")
+	expected=$(for ((i = 0; i < n; i++)); do
+		dd if=/tmp/stream.base bs=65536 skip=$((i % 16)) count=1 2>/dev/null
+	done | md5sum)
+	stream_intact=no
+	[[ $expected == "$(<"/tmp/stream.md5")" ]] && stream_intact=yes
+}
+
+stream_kill() { kill "${stream_client:-}" "${stream_server:-}" 2>/dev/null; }
