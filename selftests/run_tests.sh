@@ -4,7 +4,8 @@
 # In-guest test runner, after the kernel's kselftest/runner.sh: runs each
 # test given as an argument ("script [args]") under a timeout and prints
 # TAP 13. Test output is prefixed with "# "; exit 4 is a skip, 124 a
-# timeout. Exits non-zero when any test failed.
+# timeout. A test may have its own limit in settings (timeout.SCRIPT=N).
+# Exits non-zero when any test failed.
 
 . /shadow/selftests/lib/lib.sh
 
@@ -22,7 +23,7 @@ prefix()
 
 main()
 {
-	local n=0 failed=0 spec rc
+	local n=0 failed=0 spec rc limit
 
 	echo "TAP version 13"
 	echo "1..$#"
@@ -30,13 +31,15 @@ main()
 		n=$((n + 1))
 		echo "# selftests: $spec"
 		# shellcheck disable=SC2086 # spec is "script args" on purpose
-		(cd /shadow/selftests && timeout "$TIMEOUT" bash $spec 2>&1) |
+		limit=$(sed -n "s/^timeout\.${spec%% *}=//p" /shadow/selftests/settings)
+		limit=${limit:-$TIMEOUT}
+		(cd /shadow/selftests && timeout "$limit" bash $spec 2>&1) |
 			prefix
 		rc=${PIPESTATUS[0]}
 		case $rc in
 		0) echo "ok $n $spec" ;;
 		"$KSFT_SKIP") echo "ok $n $spec # SKIP" ;;
-		124) echo "not ok $n $spec # TIMEOUT ${TIMEOUT}s"; failed=1 ;;
+		124) echo "not ok $n $spec # TIMEOUT ${limit}s"; failed=1 ;;
 		*) echo "not ok $n $spec # exit=$rc"; failed=1 ;;
 		esac
 	done

@@ -491,7 +491,7 @@ static int bind(struct shadow_swap *sw, const char *name)
 	int ret = 0;
 
 	if (!dev)
-		return 0;	/* not here yet: hot-plug will probe it */
+		return 1;	/* not here yet: hot-plug will probe it */
 	if (dev->driver) {
 		snprintf(sw->reason, sizeof(sw->reason), "%s is bound to %s; unbind it first",
 			 name, dev->driver->name);
@@ -534,7 +534,9 @@ static int adopt(struct shadow_net_dev *sd, const char *want, unsigned long time
 {
 	struct shadow_swap *sw = sd->swap;
 	struct device *claimed;
+	bool waited;
 	long left;
+	u64 start;
 	int err;
 
 	spin_lock(&swap_lock);
@@ -548,8 +550,16 @@ static int adopt(struct shadow_net_dev *sd, const char *want, unsigned long time
 	sw->waiting = true;
 	spin_unlock(&swap_lock);
 
-	err = want[0] ? bind(sw, want) : 0;
+	start = ktime_get_ns();
+	err = want[0] ? bind(sw, want) : 1;
+	waited = err > 0;
+	if (waited)
+		err = 0;
 	left = err ? 0 : wait_for_completion_timeout(&sw->bound, timeout);
+	/* Waiting for a device to appear is nobody's work: keep it apart. */
+	if (waited)
+		sw->wait_ns += (sw->probe_start > start ? sw->probe_start : ktime_get_ns()) -
+			       start;
 
 	spin_lock(&swap_lock);
 	sw->waiting = false;
@@ -566,8 +576,12 @@ static int adopt(struct shadow_net_dev *sd, const char *want, unsigned long time
 	mark(sw, SWAP_T_PROBED);
 	if (claimed) {
 		/* Bound with an interface of its own: undo, leave nothing behind. */
-		if (!sw->reattached && !sw->bound_err)
+		if (!sw->reattached && !sw->bound_err) {
+			u64 t = ktime_get_ns();
+
 			device_release_driver(claimed);
+			sw->driver_ns += shadow_swap_since(t);
+		}
 		put_device(claimed);
 	}
 
@@ -700,6 +714,28 @@ out:
 	return;
 }
 
+/* Refuse up front what would only fail after the interface was parked. */
+static int target_free(struct device *cur, const char *want, struct netlink_ext_ack *extack)
+{
+	struct device *dev;
+	int err = 0;
+
+	if (!want[0])
+		return 0;
+	if (!strcmp(want, dev_name(cur))) {
+		NL_SET_ERR_MSG(extack, "that is the interface's own device: use restart");
+		return -EINVAL;
+	}
+	dev = bus_find_device_by_name(&pci_bus_type, NULL, want);
+	if (dev && dev->driver) {
+		NL_SET_ERR_MSG(extack,
+			       "the target device is bound to a driver (an interface of its own): unbind it first");
+		err = -EBUSY;
+	}
+	put_device(dev);
+	return err;
+}
+
 /**
  * shadow_swap_start() - queue a swap of an interface's driver
  * @sd: the interface; the registry lock is held
@@ -751,6 +787,9 @@ int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 		NL_SET_ERR_MSG(extack, "a restart takes no target");
 		return -EINVAL;
 	}
+	err = target_free(pdev, want_dev, extack);
+	if (err)
+		return err;
 	if (!try_module_get(THIS_MODULE))
 		return -ENODEV;
 	sw = kzalloc(sizeof(*sw), GFP_KERNEL);

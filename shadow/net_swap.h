@@ -79,6 +79,7 @@ struct shadow_swap {
 	/* The outcome. */
 	u64 t[SWAP_T_MAX];
 	u64 driver_ns;			/* inside the drivers' own code */
+	u64 wait_ns;			/* waiting for a device to appear */
 	u64 probe_start;		/* ns, BUS_NOTIFY_BIND_DRIVER */
 	u64 own_in_probe_ns;		/* the claim and re-attach, inside it */
 	u64 own_in_probe_base;		/* own_in_probe_ns when it started */

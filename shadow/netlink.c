@@ -429,6 +429,7 @@ static int fill_swap(struct sk_buff *skb, const struct shadow_swap *sw, u32 stat
 	total = us(sw, SWAP_T_START, SWAP_T_WOKEN);
 	drivers = div_u64(sw->driver_ns, NSEC_PER_USEC);
 	link = us(sw, SWAP_T_REPLAYED, SWAP_T_WOKEN);
+	link += div_u64(sw->wait_ns, NSEC_PER_USEC);	/* neither is the shadow's */
 	own = total > drivers + link ? total - drivers - link : 0;
 	if ((sw->new_driver[0] &&
 	     nla_put_string(skb, SHADOW_A_SWAP_TO, sw->new_driver)) ||

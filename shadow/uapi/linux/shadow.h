@@ -79,8 +79,8 @@
  *	(until the new driver reported link), _TOTAL_US, _DRIVER_US (the
  *	part of the total spent inside the drivers: the old one's ndo_stop
  *	and remove, loading the new one, its probe and its ndo_open), _OWN_US
- *	(the shadow's own share: the total less the drivers' time and the
- *	wait for link), and one
+ *	(the shadow's own share: the total less the drivers' time, the wait
+ *	for link and the wait for a device to appear), and one
  *	SHADOW_A_SWAP_NOTE string per setting that could not be carried over
  *	as it was.
  *	Errors: EPERM, EINVAL, ENODEV, ENOENT (not shadowed), EBUSY (a swap

@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# swap_fail.sh: what a swap does when it cannot be done, under a live TCP
+# stream that must survive it all. Refused up front (the interface keeps
+# running): a target bound to its own driver, the interface's own device,
+# an unprivileged caller, an interface the shadow does not watch. Refused
+# after parking, rolled back onto the old driver: no such device within the
+# timeout, and a new driver whose private area does not fit the interface
+# (shadow loaded with pad_priv=0), which must leave no interface of its own
+# behind. And a restart: the same device and driver again.
+
+. /shadow/selftests/lib/lib.sh
+. /shadow/selftests/lib/swap.sh
+
+RATE_KBIT=1000
+jqt() { jq -e "$@" >/dev/null; }
+on_e1000() { [ "$(iface_driver "$dev")" == e1000 ]; }
+reaches_peer() { busywait 15000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null; }
+
+nic_find e1000 rtl8139 vmxnet3
+cleanup()
+{
+	stream_kill
+	dev=$(iface_by_mac "$(nic_field e1000 3)") && ip addr flush dev "$dev" &&
+		ip link set "$dev" down
+	modprobe -r shadow 2>/dev/null
+	nic_rebind_all
+	peer ip neigh flush all
+}
+trap cleanup EXIT
+
+# pad_priv=0: e1000's interface gets only what e1000 asks for. vmxnet3
+# waits unbound; rtl8139 keeps its driver and its own interface.
+lsmod | grep -q '^shadow ' && fail "shadow already loaded"
+modprobe shadow pad_priv=0 || fail "modprobe shadow pad_priv=0"
+nic_unbind e1000 && nic_unbind vmxnet3 && nic_bind e1000 || fail "rebind e1000"
+busywait 10000 iface_by_mac "$(nic_field e1000 3)" >/dev/null || fail "no e1000 interface"
+dev=$(iface_by_mac "$(nic_field e1000 3)")
+ip addr add "$LOCAL_IP/$PREFIX" dev "$dev" && ip link set "$dev" up || fail "configure $dev"
+busywait 15000 carrier_up "$dev" && reaches_peer || fail "no traffic on $dev"
+ifindex=$(cat "/sys/class/net/$dev/ifindex")
+stream_start
+sleep 1
+
+log "== refused up front"
+out=$(shadowctl swap dev "$dev" to "${nic_addr[rtl8139]}" 2>&1)
+check "target bound to 8139cp: exit 2 ($out)" [ $? -eq 2 ]
+check "  the refusal says why" grep -q 'unbind it first' <<<"$out"
+out=$(shadowctl swap dev "$dev" to "${nic_addr[e1000]}" 2>&1)
+check "its own device: exit 2 ($out)" [ $? -eq 2 ]
+check "  the refusal says why" grep -q 'use restart' <<<"$out"
+out=$(su -s /bin/bash nobody -c "/shadow/bin/shadowctl swap dev $dev" 2>&1)
+check "unprivileged: exit 2 ($out)" [ $? -eq 2 ]
+check "  the refusal says why" grep -q -i 'not permitted' <<<"$out"
+out=$(shadowctl swap dev lo 2>&1)
+check "lo is not shadowed: exit 2 ($out)" [ $? -eq 2 ]
+check "  still on e1000, passive" on_e1000
+
+log "== no such device: rolled back"
+out=$(shadowctl -j swap dev "$dev" to 0000:00:1f.7 timeout 1500)
+rc=$?
+log "  $out"
+check "exit 6 (got $rc)" [ $rc -eq 6 ]
+check "  rolled back with ETIMEDOUT" jqt '.result == "swapped" and .errno == 110 and .to.driver == "e1000"' <<<"$out"
+check "  the reason names the device" jqt '.reason | test("0000:00:1f.7")' <<<"$out"
+check "  on e1000 again" on_e1000
+check "  same ifindex" [ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
+check "  passes traffic" reaches_peer
+
+log "== the new driver's private area does not fit: rolled back"
+out=$(shadowctl -j swap dev "$dev" to "${nic_addr[vmxnet3]}")
+rc=$?
+log "  $out"
+check "exit 6 (got $rc)" [ $rc -eq 6 ]
+check "  rolled back, the reason says how much was needed" \
+	jqt '.result == "swapped" and .to.driver == "e1000" and (.reason | test("bytes of private area"))' <<<"$out"
+check "  on e1000 again" on_e1000
+check "  vmxnet3 left unbound, no interface of its own" \
+	[ ! -e "/sys/bus/pci/devices/${nic_addr[vmxnet3]}/driver" -a -z "$(iface_by_mac "$(nic_field vmxnet3 3)")" ]
+check "  passes traffic" reaches_peer
+
+log "== restart: the same device and driver"
+out=$(shadowctl -j restart dev "$dev")
+rc=$?
+log "  $out"
+check "exit 0 (got $rc)" [ $rc -eq 0 ]
+check "  e1000 -> e1000 on the same device" \
+	jqt ".result == \"swapped\" and .errno == null and .from.bus_addr == .to.bus_addr" <<<"$out"
+check "  same ifindex" [ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
+check "  passes traffic" reaches_peer
+
+stream_stop
+check "the TCP stream survived it all (sender exit $stream_rc)" [ "$stream_rc" -eq 0 ]
+check "$stream_sent bytes sent, $stream_got received, intact: $stream_intact" \
+	[ "$stream_sent" == "$stream_got" -a "$stream_intact" == yes ]
+[[ $failures -eq 0 ]] || fail "$failures mismatches"
+exit $KSFT_PASS
