@@ -411,6 +411,10 @@ int shadow_replay(struct shadow_net_dev *sd)
 	struct net_device *ndev = sd->ndev;
 
 	ASSERT_RTNL();
+	/* The new driver's tables, behind the taps (net_swap.c kept them). */
+	WRITE_ONCE(ndev->ethtool_ops, sd->swap->new_eto);
+	WRITE_ONCE(ndev->netdev_ops, sd->swap->new_ndo);
+	shadow_net_install(sd);
 	replay_queues(sd);
 	replay_mtu(sd);
 	replay_mac(sd);

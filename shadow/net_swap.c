@@ -204,12 +204,20 @@ static void unpark(struct shadow_net_dev *sd)
 void shadow_swap_absorb_unregister(struct shadow_net_dev *sd)
 {
 	struct net_device *ndev = sd->ndev;
-	const struct net_device_ops *old = sd->ops.orig_ndo;
+	struct shadow_swap *sw = sd->swap;
+	const struct net_device_ops *ops;
 	int err;
 
-	sd->swap->absorbed_unregister = true;
-	if (old && old->ndo_uninit)
-		old->ndo_uninit(ndev);
+	/* The old driver's remove, or a new driver's failing probe. */
+	if (READ_ONCE(sd->state) == SHADOW_STATE_PARKING) {
+		sw->absorbed_unregister = true;
+		ops = sd->ops.orig_ndo;
+	} else {
+		sw->reattached = false;
+		ops = sw->new_ndo;
+	}
+	if (ops && ops->ndo_uninit)
+		ops->ndo_uninit(ndev);
 	err = device_move(&ndev->dev, NULL, DPM_ORDER_NONE);
 	if (err)
 		netdev_err(ndev, "shadow: cannot move off the departing device (%d)\n", err);
@@ -451,10 +459,15 @@ int shadow_swap_reattach(struct shadow_net_dev *sd)
 			 parent ? dev_name(parent) : "?", err);
 		return err;
 	}
-	/* A driver that set no ethtool_ops gets what alloc_netdev gives. */
-	if (ndev->ethtool_ops == &shadow_parked_eto)
-		ndev->ethtool_ops = NULL;
-	shadow_net_install(sd);
+	/*
+	 * The new driver's tables wait for the replay, under RTNL: until then
+	 * the stack finds the parked ones, and cannot close or configure a
+	 * driver that has not been opened yet.
+	 */
+	sw->new_ndo = ndev->netdev_ops;
+	sw->new_eto = ndev->ethtool_ops == &shadow_parked_eto ? NULL : ndev->ethtool_ops;
+	WRITE_ONCE(ndev->netdev_ops, &shadow_parked_ndo);
+	WRITE_ONCE(ndev->ethtool_ops, &shadow_parked_eto);
 	/* Drivers write a name template (e1000: "eth%d"); the name is the stack's. */
 	memcpy(ndev->name, sw->ifname, sizeof(ndev->name));
 	ndev->mtu = sw->old_mtu;

@@ -67,6 +67,8 @@ struct shadow_swap {
 	bool reattached;		/* its register became a re-attach */
 	int bound_err;
 	struct completion bound;
+	const struct net_device_ops *new_ndo;	/* its tables, for the replay */
+	const struct ethtool_ops *new_eto;
 	char new_driver[32];
 	char new_bus_addr[32];
 	u8 hw_addr[MAX_ADDR_LEN];	/* the address it wanted to set */
