@@ -4,11 +4,13 @@
 # swap_tour.sh MODEL MODEL...: active mode. One interface starts on the
 # first model's NIC and is swapped, driver and device, to each next model's
 # NIC in turn, under a live TCP transfer to the peer whose bytes are checked
-# end to end. After every swap: same ifindex, name, MAC, MTU, addresses,
-# routes, VLAN device and multicast membership; the expected driver under
-# it; statistics that did not go backwards; the shadow passive again. At
-# the end: the transfer arrived intact over the one connection, no kernel
-# warning, nothing tracked on the NICs left behind, and rmmod shadow works.
+# end to end. After every swap: same ifindex, name, MAC, MTU (1400, set at
+# the start), addresses, routes, VLAN device and multicast membership; the
+# RX ring size set at the start, or a note saying why not; the expected
+# driver under it; statistics that did not go backwards; nothing tracked
+# left on the NIC it left; the shadow passive again. At the end: the
+# transfer arrived intact over the one connection, no kernel warning,
+# rmmod shadow works, and the interface then unregisters cleanly.
 # A tour should end where it started, so later tests find their NICs.
 
 . /shadow/selftests/lib/lib.sh
@@ -40,6 +42,13 @@ swap_start_on "${TOUR[@]}"
 warns=$(warn_count)
 ip link add link "$dev" name vl10 type vlan id 10 || fail "vlan"
 ip maddr add 01:00:5e:01:02:03 dev "$dev" || fail "multicast group"
+# Logged state to carry: an MTU every model takes, and an RX ring size
+# where the first driver has one (then each driver must take it or say
+# in a note that it cannot).
+ip link set dev "$dev" mtu 1400 || fail "mtu 1400"
+RING=
+ethtool -G "$dev" rx 128 2>/dev/null && RING=128
+log "logged: mtu 1400${RING:+, rx ring $RING}"
 
 snapshot()
 {
@@ -73,6 +82,11 @@ for ((i = 1; i < ${#TOUR[@]}; i++)); do
 	check "ifindex, MAC, MTU, addresses, routes, VLAN, multicast unchanged" \
 		[ "$now" == "$before" ]
 	[[ $now == "$before" ]] || diff <(echo "$before") <(echo "$now")
+	if [[ -n $RING ]] && rx_ring=$(ethtool -g "$dev" 2>/dev/null |
+		awk '/^Current/ { c = 1 } c && /^RX:/ { print $2; exit }') && [[ -n $rx_ring ]] &&
+	   ! jqt '.notes | any(test("ring"))' <<<"$out"; then
+		check "rx ring $RING carried (ethtool -g: $rx_ring)" [ "$rx_ring" == "$RING" ]
+	fi
 	check "shadow passive again" \
 		jqt '.[0].state == "passive"' <<<"$(shadowctl -j dev show dev "$dev")"
 	rx=$(cat "/sys/class/net/$dev/statistics/rx_bytes")
@@ -97,6 +111,10 @@ check "one netdev tracked for $dev" \
 modprobe -r shadow
 check "rmmod shadow after the tour" [ $? -eq 0 ]
 check "$dev still passes traffic" busywait 10000 ping -q -c 1 -W 1 "$PEER_IP"
+# The swapped interface must unregister cleanly (sysfs as registered).
+nic_unbind "${TOUR[-1]}"
+check "the swapped interface unregistered with its driver" \
+	[ -z "$(iface_by_mac "$mac")" -a "$(warn_count)" -eq "$warns" ]
 
 [[ $failures -eq 0 ]] || fail "$failures mismatches on the tour ${TOUR[*]}"
 exit $KSFT_PASS

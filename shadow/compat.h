@@ -12,6 +12,10 @@
 #include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
+/* 6.5 moved struct netdev_rx_queue out of netdevice.h (Kbuild probes). */
+#ifdef SHADOW_HAVE_NETDEV_RX_QUEUE_H
+#include <net/netdev_rx_queue.h>
+#endif
 
 /* 6.12 renamed the helper that redirects a traced call (livepatch uses it). */
 #ifdef ftrace_regs_set_instruction_pointer

@@ -416,6 +416,8 @@ int shadow_replay(struct shadow_net_dev *sd)
 	WRITE_ONCE(ndev->netdev_ops, sd->swap->new_ndo);
 	shadow_net_install(sd);
 	replay_queues(sd);
+	ndev->sysfs_rx_queue_group = sd->swap->new_rx_group;
+	shadow_rx_queue_group(ndev, ndev->sysfs_rx_queue_group, true);
 	replay_mtu(sd);
 	replay_mac(sd);
 	replay_ethtool(sd);

@@ -48,6 +48,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
+#include "compat.h"
 #include "net_swap.h"
 #include "netlink.h"
 #include "objects.h"
@@ -151,6 +152,7 @@ static void park(struct shadow_net_dev *sd)
 
 	ASSERT_RTNL();
 	strscpy(sw->ifname, ndev->name, sizeof(sw->ifname));
+	memcpy(sw->sysfs_groups, ndev->sysfs_groups, sizeof(sw->sysfs_groups));
 	sw->old_mtu = ndev->mtu;
 	sw->old_addr_assign_type = ndev->addr_assign_type;
 	sw->old_hw_features = ndev->hw_features;
@@ -172,12 +174,41 @@ static void park(struct shadow_net_dev *sd)
 	}
 	shadow_driver_stats(ndev, sd->ops.orig_ndo, &s);
 	shadow_stats_add(&sd->stats_base, &s);
+	/* Its attributes on the RX queues' nodes would call into it. */
+	shadow_rx_queue_group(ndev, ndev->sysfs_rx_queue_group, false);
+	ndev->sysfs_rx_queue_group = NULL;
 
 	WRITE_ONCE(ndev->netdev_ops, &shadow_parked_ndo);
 	WRITE_ONCE(ndev->ethtool_ops, &shadow_parked_eto);
 	/* Lockless readers (stats, the data path) may still be in the copy. */
 	synchronize_net();
 	mark(sw, SWAP_T_PARKED);
+}
+
+/**
+ * shadow_rx_queue_group() - a driver's own attributes on the RX queue nodes
+ * @ndev: the interface
+ * @grp: the driver's group (virtio_net has one), or NULL
+ * @add: create, or remove
+ *
+ * register_netdevice() creates them; a swap does not register again, so
+ * the departing driver's go and the arriving driver's come here.
+ */
+void shadow_rx_queue_group(struct net_device *ndev, const struct attribute_group *grp,
+			   bool add)
+{
+	unsigned int i;
+
+	if (!grp)
+		return;
+	for (i = 0; i < ndev->real_num_rx_queues; i++) {
+		struct kobject *kobj = &ndev->_rx[i].kobj;
+
+		if (!add)
+			sysfs_remove_group(kobj, grp);
+		else if (sysfs_create_group(kobj, grp))
+			netdev_warn(ndev, "shadow: no %s attributes on rx-%u\n", grp->name, i);
+	}
 }
 
 /* Undo park() when the old driver never left (its device had no driver). */
@@ -464,6 +495,11 @@ int shadow_swap_reattach(struct shadow_net_dev *sd)
 	 * the stack finds the parked ones, and cannot close or configure a
 	 * driver that has not been opened yet.
 	 */
+	/* Its RX queue attributes join the nodes once their count is set. */
+	sw->new_rx_group = ndev->sysfs_rx_queue_group;
+	ndev->sysfs_rx_queue_group = NULL;
+	/* The node's attribute groups were made at registration: keep them. */
+	memcpy(ndev->sysfs_groups, sw->sysfs_groups, sizeof(sw->sysfs_groups));
 	sw->new_ndo = ndev->netdev_ops;
 	sw->new_eto = ndev->ethtool_ops == &shadow_parked_eto ? NULL : ndev->ethtool_ops;
 	WRITE_ONCE(ndev->netdev_ops, &shadow_parked_ndo);

@@ -43,6 +43,7 @@ struct shadow_swap {
 
 	/* The departing driver, and the interface as the stack knows it. */
 	char ifname[IFNAMSIZ];
+	const struct attribute_group *sysfs_groups[4];	/* as registered */
 	struct device *old_dev;		/* PCI device unbound; a reference */
 	char old_driver[32];
 	char old_bus_addr[32];
@@ -68,6 +69,7 @@ struct shadow_swap {
 	int bound_err;
 	struct completion bound;
 	const struct net_device_ops *new_ndo;	/* its tables, for the replay */
+	const struct attribute_group *new_rx_group;
 	const struct ethtool_ops *new_eto;
 	char new_driver[32];
 	char new_bus_addr[32];
@@ -102,6 +104,9 @@ void shadow_swap_exit(void);
 int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 		      unsigned int timeout_ms, bool restart,
 		      struct netlink_ext_ack *extack);
+
+void shadow_rx_queue_group(struct net_device *ndev, const struct attribute_group *grp,
+			   bool add);
 
 /* For the driver->kernel hooks (net_hooks.c). */
 struct shadow_net_dev *shadow_swap_of(const struct net_device *ndev, u32 states);
