@@ -48,6 +48,10 @@ record()
 {
 	local pair=$1 method=$2 gap=$3 swap=${4:-}
 
+	if ! jq -e . <<<"$gap" >/dev/null 2>&1; then
+		echo "# $pair $method: no report from the receiver; not counted"
+		return
+	fi
 	if [[ -n $swap ]]; then
 		jq -r --arg p "$pair" --arg m "$method" --argjson g "$gap" \
 			'[$p, $m, $g.max_gap_ms, $g.lost, .phases_us.total / 1000,

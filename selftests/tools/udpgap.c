@@ -9,7 +9,8 @@
  *	udpgap send -c ADDR [-p PORT] [-r PPS]
  *
  * The sender stops on SIGINT or SIGTERM and then sends an end marker, on
- * which the receiver prints its report and exits.
+ * which the receiver prints its report and exits (or after IDLE_S seconds
+ * of silence, should the marker be lost).
  */
 
 #include <arpa/inet.h>
@@ -23,11 +24,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #define END_SEQ		UINT32_MAX
 #define MAX_PACKETS	(1U << 22)	/* about 70 minutes at 1000 pps */
+#define IDLE_S		10		/* longer than any gap measured */
 
 struct datagram {
 	uint32_t seq;			/* network order; END_SEQ ends */
@@ -71,6 +74,7 @@ static int udp_socket(const char *addr, int port, struct sockaddr_in *sin)
 
 static int do_recv(const char *addr, int port)
 {
+	struct timeval idle = { .tv_sec = IDLE_S };
 	unsigned long received = 0, reordered = 0;
 	double last = 0, t, max_gap = 0, first = 0;
 	uint32_t seq, max_seq = 0, gap_after = 0;
@@ -86,6 +90,11 @@ static int do_recv(const char *addr, int port)
 		perror("udpgap: bind");
 		return 1;
 	}
+	/* An end marker lost on the way must not leave the receiver waiting. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof(idle))) {
+		perror("udpgap: SO_RCVTIMEO");
+		return 1;
+	}
 	seen = calloc(MAX_PACKETS / 8, 1);
 	if (!seen) {
 		perror("udpgap");
@@ -96,6 +105,10 @@ static int do_recv(const char *addr, int port)
 
 		if (n < 0) {
 			if (errno == EINTR)
+				continue;
+			if ((errno == EAGAIN || errno == EWOULDBLOCK) && received)
+				break;	/* IDLE_S of silence after traffic: the end */
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				continue;
 			perror("udpgap: recv");
 			return 1;
