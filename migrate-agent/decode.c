@@ -41,6 +41,7 @@ static const struct nla_policy policy[SHADOW_A_MAX + 1] = {
 	[SHADOW_A_OBJ_DRIVER]	= { .type = NLA_STRING },
 	[SHADOW_A_DEV_CAN_HOST]	= { .type = NLA_STRING },
 	[SHADOW_A_SWAP_TARGET]	= { .type = NLA_STRING },
+	[SHADOW_A_SWAP_DRIVER]	= { .type = NLA_STRING },
 	[SHADOW_A_SWAP_TIMEOUT_MS] = { .type = NLA_U32 },
 	[SHADOW_A_SWAP_RESTART]	= { .type = NLA_FLAG },
 	[SHADOW_A_SWAP_SEQ]	= { .type = NLA_U32 },

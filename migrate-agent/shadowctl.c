@@ -38,7 +38,7 @@ static const struct cmd cmds[] = {
 	{ "obj", "show", do_obj_show, "obj show [dev IFNAME]" },
 	{ "monitor", NULL, do_monitor, "monitor" },
 	{ "swap", NULL, do_swap,
-	  "swap dev IFNAME [to PCI_ADDR] [timeout MS]" },
+	  "swap dev IFNAME [to PCI_ADDR|DRIVER] [timeout MS]" },
 	{ "restart", NULL, do_restart, "restart dev IFNAME [timeout MS]" },
 	{ "help", NULL, do_help, "help" },
 };

@@ -32,6 +32,7 @@
 struct swap_req {
 	const char *ifname;
 	char target[32];	/* PCI address, "" for any */
+	const char *driver;	/* or a PCI driver's name; NULL for any */
 	__u32 timeout_ms;	/* 0: the kernel's default */
 	bool restart;
 };
@@ -68,6 +69,15 @@ static int pci_addr(const char *s, char *buf, size_t size)
 	return 0;
 }
 
+/* A PCI driver's name as the kernel spells it (8139cp, virtio-pci). */
+static bool driver_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && n < 32 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+}
+
 /* MS: a whole number of milliseconds, 1 to UINT32_MAX. 0 or -EINVAL. */
 static int parse_ms(const char *s, __u32 *ms)
 {
@@ -90,6 +100,9 @@ static int put_swap_attrs(struct nl_msg *msg, const void *arg)
 
 	if (req->target[0] &&
 	    nla_put_string(msg, SHADOW_A_SWAP_TARGET, req->target) < 0)
+		return -EMSGSIZE;
+	if (req->driver &&
+	    nla_put_string(msg, SHADOW_A_SWAP_DRIVER, req->driver) < 0)
 		return -EMSGSIZE;
 	if (req->timeout_ms &&
 	    nla_put_u32(msg, SHADOW_A_SWAP_TIMEOUT_MS, req->timeout_ms) < 0)
@@ -267,7 +280,7 @@ static int swap_cmd(int argc, char **argv, bool restart)
 {
 	const char *target = NULL, *timeout = NULL;
 	const struct sc_kwarg kw[] = {
-		{ "to", "a PCI_ADDR", &target },
+		{ "to", "a PCI_ADDR or DRIVER", &target },
 		{ "timeout", "MS", &timeout },
 	};
 	struct swap_req req = { .restart = restart };
@@ -281,9 +294,12 @@ static int swap_cmd(int argc, char **argv, bool restart)
 	if (target && restart)
 		return sc_usage_error("restart binds the interface's own device again; it takes no",
 				      "to");
-	if (target && pci_addr(target, req.target, sizeof(req.target)))
-		return sc_usage_error("not a PCI address ([DOMAIN:]BUS:DEV.FN):",
-				      target);
+	if (target && pci_addr(target, req.target, sizeof(req.target))) {
+		if (!driver_name(target))
+			return sc_usage_error("neither a PCI address ([DOMAIN:]BUS:DEV.FN) nor a driver name:",
+					      target);
+		req.driver = target;
+	}
 	if (timeout && parse_ms(timeout, &req.timeout_ms))
 		return sc_usage_error("bad timeout MS (whole milliseconds, 1 or more):",
 				      timeout);

@@ -8,7 +8,8 @@
 # after parking, rolled back onto the old driver: no such device within the
 # timeout, and a new driver whose private area does not fit the interface
 # (shadow loaded with pad_priv=0), which must leave no interface of its own
-# behind. And a restart: the same device and driver again.
+# behind. And a restart: the same device and driver again; and a swap by
+# driver name, to 8139cp and back to e1000.
 
 . /shadow/selftests/lib/lib.sh
 . /shadow/selftests/lib/swap.sh
@@ -88,6 +89,21 @@ check "exit 0 (got $rc)" [ $rc -eq 0 ]
 check "  e1000 -> e1000 on the same device" \
 	jqt ".result == \"swapped\" and .errno == null and .from.bus_addr == .to.bus_addr" <<<"$out"
 check "  same ifindex" [ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
+check "  passes traffic" reaches_peer
+
+log "== by driver name: the first unbound device 8139cp supports, and back"
+nic_unbind rtl8139 || fail "unbind rtl8139"
+out=$(shadowctl -j swap dev "$dev" to 8139cp)
+rc=$?
+log "  $out"
+check "exit 0 (got $rc)" [ $rc -eq 0 ]
+check "  on 8139cp at ${nic_addr[rtl8139]}" \
+	jqt ".to.driver == \"8139cp\" and .to.bus_addr == \"${nic_addr[rtl8139]}\"" <<<"$out"
+out=$(shadowctl -j swap dev "$dev" to e1000)
+rc=$?
+check "back to e1000: exit 0 (got $rc)" [ $rc -eq 0 ]
+check "  on e1000, same ifindex" [ "$(iface_driver "$dev")" == e1000 -a \
+	"$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
 check "  passes traffic" reaches_peer
 
 stream_stop

@@ -311,7 +311,9 @@ static int bus_event(struct notifier_block *nb, unsigned long action, void *data
 		sw = sd->swap;
 		if (action == BUS_NOTIFY_BIND_DRIVER) {
 			if (!sw->waiting || sw->claim_dev ||
-			    (sw->want_dev[0] && strcmp(sw->want_dev, dev_name(dev))))
+			    (sw->cur_dev[0] && strcmp(sw->cur_dev, dev_name(dev))) ||
+			    (sw->cur_driver[0] &&
+			     (!dev->driver || strcmp(sw->cur_driver, dev->driver->name))))
 				continue;
 			sw->claim_dev = get_device(dev);
 			sw->claim_task = current;
@@ -578,8 +580,60 @@ out:
 	return ret;
 }
 
+struct unbound_match {
+	const struct pci_device_id *ids;
+	struct device *skip;
+	struct device *found;
+};
+
+static int match_unbound(struct device *dev, void *data)
+{
+	struct unbound_match *m = data;
+
+	if (dev->driver || dev == m->skip || !pci_match_id(m->ids, to_pci_dev(dev)))
+		return 0;
+	m->found = get_device(dev);
+	return 1;
+}
+
+/*
+ * Start the PCI driver @name on the first unbound device it supports,
+ * other than the one the interface just left; load it first if need be.
+ * Return: 0, 1 when no such device is here yet (hot-plug will probe it),
+ * or an error.
+ */
+static int bind_driver(struct shadow_swap *sw, const char *name)
+{
+	struct unbound_match m = { .skip = sw->old_dev };
+	struct device_driver *drv = driver_find(name, &pci_bus_type);
+	u64 t;
+	int ret;
+
+	if (!drv) {
+		t = ktime_get_ns();
+		ret = request_module("%s", name);
+		sw->driver_ns += shadow_swap_since(t);
+		drv = driver_find(name, &pci_bus_type);
+	}
+	if (!drv) {
+		snprintf(sw->reason, sizeof(sw->reason), "no PCI driver %s", name);
+		return -ENOENT;
+	}
+	m.ids = to_pci_driver(drv)->id_table;
+	bus_for_each_dev(&pci_bus_type, NULL, &m, match_unbound);
+	if (!m.found)
+		return 1;
+	ret = device_driver_attach(drv, m.found);
+	if (ret < 0)
+		snprintf(sw->reason, sizeof(sw->reason), "%s did not bind %s (%d)", name,
+			 dev_name(m.found), ret);
+	put_device(m.found);
+	return ret < 0 ? ret : 0;
+}
+
 /* Phases PARKED and BINDING: wait for a driver to take the interface. */
-static int adopt(struct shadow_net_dev *sd, const char *want, unsigned long timeout)
+static int adopt(struct shadow_net_dev *sd, const char *want, const char *driver,
+		 unsigned long timeout)
 {
 	struct shadow_swap *sw = sd->swap;
 	struct device *claimed;
@@ -589,7 +643,8 @@ static int adopt(struct shadow_net_dev *sd, const char *want, unsigned long time
 	int err;
 
 	spin_lock(&swap_lock);
-	strscpy(sw->want_dev, want, sizeof(sw->want_dev));
+	strscpy(sw->cur_dev, want, sizeof(sw->cur_dev));
+	strscpy(sw->cur_driver, driver, sizeof(sw->cur_driver));
 	sw->claim_dev = NULL;
 	sw->claim_task = NULL;
 	sw->handed = false;
@@ -600,7 +655,7 @@ static int adopt(struct shadow_net_dev *sd, const char *want, unsigned long time
 	spin_unlock(&swap_lock);
 
 	start = ktime_get_ns();
-	err = want[0] ? bind(sw, want) : 1;
+	err = want[0] ? bind(sw, want) : driver[0] ? bind_driver(sw, driver) : 1;
 	waited = err > 0;
 	if (waited)
 		err = 0;
@@ -637,8 +692,9 @@ static int adopt(struct shadow_net_dev *sd, const char *want, unsigned long time
 	if (err)
 		return err;
 	if (!left) {
-		snprintf(sw->reason, sizeof(sw->reason), "no device %s%sprobed within %u ms",
-			 want, want[0] ? " " : "", jiffies_to_msecs(timeout));
+		snprintf(sw->reason, sizeof(sw->reason), "no device %s%s%sprobed within %u ms",
+			 driver[0] ? "for " : "", want[0] ? want : driver,
+			 want[0] || driver[0] ? " " : "", jiffies_to_msecs(timeout));
 		return -ETIMEDOUT;
 	}
 	if (!sw->reattached) {
@@ -733,14 +789,14 @@ static void swap_work(struct work_struct *work)
 	}
 	set_state(sd, SHADOW_STATE_PARKED);
 	strscpy(old_addr, sw->old_bus_addr, sizeof(old_addr));
-	err = adopt(sd, sw->restart ? old_addr : sw->want_dev, sw->timeout);
+	err = adopt(sd, sw->restart ? old_addr : sw->want_dev, sw->want_driver, sw->timeout);
 	if (err && sw->old_dev && device_is_registered(sw->old_dev) &&
 	    !sw->old_dev->driver && !sw->reattached) {
 		/* Roll back onto the old driver, whose device is still here. */
 		sw->err = err;
 		netdev_warn(sd->ndev, "shadow: swap %u: %s; back to %s\n", sw->seq,
 			    sw->reason, sw->old_driver);
-		err = adopt(sd, old_addr, msecs_to_jiffies(10000));
+		err = adopt(sd, old_addr, "", msecs_to_jiffies(10000));
 	}
 	if (!sw->reattached) {
 		sw->err = err ?: -ENXIO;
@@ -789,6 +845,7 @@ static int target_free(struct device *cur, const char *want, struct netlink_ext_
  * shadow_swap_start() - queue a swap of an interface's driver
  * @sd: the interface; the registry lock is held
  * @want_dev: PCI address of the device to move to, "" for any
+ * @want_driver: PCI driver to start on a device it supports, "" for any
  * @timeout_ms: how long to wait for the device
  * @restart: the interface's own device and driver again
  * @extack: for the reason of a refusal
@@ -796,7 +853,7 @@ static int target_free(struct device *cur, const char *want, struct netlink_ext_
  * Return: the swap's number (> 0), or a negative errno.
  */
 int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
-		      unsigned int timeout_ms, bool restart,
+		      const char *want_driver, unsigned int timeout_ms, bool restart,
 		      struct netlink_ext_ack *extack)
 {
 	struct shadow_swap *sw = sd->swap;
@@ -818,6 +875,7 @@ int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 			return -EBUSY;
 		}
 		strscpy(sw->want_dev, want_dev, sizeof(sw->want_dev));
+		strscpy(sw->want_driver, want_driver, sizeof(sw->want_driver));
 		sw->timeout = msecs_to_jiffies(timeout_ms);
 		sw->seq = atomic_inc_return(&swap_seq);
 		sw->reason[0] = '\0';
@@ -832,8 +890,12 @@ int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 		NL_SET_ERR_MSG(extack, "the interface's device is not a PCI device with a driver");
 		return -EOPNOTSUPP;
 	}
-	if (restart && want_dev[0]) {
+	if (restart && (want_dev[0] || want_driver[0])) {
 		NL_SET_ERR_MSG(extack, "a restart takes no target");
+		return -EINVAL;
+	}
+	if (want_dev[0] && want_driver[0]) {
+		NL_SET_ERR_MSG(extack, "name a device or a driver, not both");
 		return -EINVAL;
 	}
 	err = target_free(pdev, want_dev, extack);
@@ -852,6 +914,7 @@ int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 	sw->sd = sd;
 	sw->restart = restart;
 	strscpy(sw->want_dev, want_dev, sizeof(sw->want_dev));
+	strscpy(sw->want_driver, want_driver, sizeof(sw->want_driver));
 	sw->timeout = msecs_to_jiffies(timeout_ms);
 	sw->old_dev = get_device(pdev);
 	strscpy(sw->old_driver, sd->ndev->dev.parent->driver ?

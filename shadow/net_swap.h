@@ -38,6 +38,9 @@ struct shadow_swap {
 
 	/* The request. */
 	char want_dev[32];		/* bus address to bind, "": any */
+	char want_driver[32];		/* PCI driver to bind, "": any */
+	char cur_dev[32];		/* what the bus notifier waits for now */
+	char cur_driver[32];
 	unsigned long timeout;		/* jiffies to wait for a device */
 	bool restart;			/* same device, same driver */
 
@@ -102,7 +105,7 @@ static inline u64 shadow_swap_since(u64 start)
 int shadow_swap_init(void);
 void shadow_swap_exit(void);
 int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
-		      unsigned int timeout_ms, bool restart,
+		      const char *want_driver, unsigned int timeout_ms, bool restart,
 		      struct netlink_ext_ack *extack);
 
 void shadow_rx_queue_group(struct net_device *ndev, const struct attribute_group *grp,

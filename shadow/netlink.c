@@ -27,6 +27,7 @@ static const struct nla_policy policy[SHADOW_A_MAX + 1] = {
 	[SHADOW_A_SWAP_TARGET] = { .type = NLA_NUL_STRING, .len = 31 },
 	[SHADOW_A_SWAP_TIMEOUT_MS] = NLA_POLICY_MIN(NLA_U32, 1),
 	[SHADOW_A_SWAP_RESTART] = { .type = NLA_FLAG },
+	[SHADOW_A_SWAP_DRIVER] = { .type = NLA_NUL_STRING, .len = 31 },
 };
 
 static struct genl_family family;
@@ -221,7 +222,7 @@ static int dev_detach_doit(struct sk_buff *skb, struct genl_info *info)
 static int swap_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
-	const char *target = "";
+	const char *target = "", *driver = "";
 	u32 timeout = 10000;
 	struct shadow_net_dev *sd;
 	struct net_device *ndev;
@@ -231,6 +232,8 @@ static int swap_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (attrs[SHADOW_A_SWAP_TARGET])
 		target = nla_data(attrs[SHADOW_A_SWAP_TARGET]);
+	if (attrs[SHADOW_A_SWAP_DRIVER])
+		driver = nla_data(attrs[SHADOW_A_SWAP_DRIVER]);
 	if (attrs[SHADOW_A_SWAP_TIMEOUT_MS])
 		timeout = nla_get_u32(attrs[SHADOW_A_SWAP_TIMEOUT_MS]);
 	if (timeout > SWAP_TIMEOUT_MAX_MS) {
@@ -249,7 +252,7 @@ static int swap_doit(struct sk_buff *skb, struct genl_info *info)
 	shadow_net_lock();
 	sd = shadow_net_find(ndev);
 	if (sd) {
-		seq = shadow_swap_start(sd, target, timeout,
+		seq = shadow_swap_start(sd, target, driver, timeout,
 					nla_get_flag(attrs[SHADOW_A_SWAP_RESTART]), info->extack);
 	} else {
 		NL_SET_ERR_MSG(info->extack, "interface is not shadowed");

@@ -61,6 +61,10 @@
  *	SHADOW_A_DEV_IFINDEX or SHADOW_A_DEV_IFNAME; SHADOW_A_SWAP_TARGET
  *	(string, optional: the PCI address of the device to move the
  *	interface to; absent: the first device a shadowed driver probes);
+ *	or SHADOW_A_SWAP_DRIVER (string, optional: the PCI driver, by its
+ *	driver name, e.g. "8139cp" or "virtio-pci", to start on the first
+ *	unbound device it supports, loaded by module name if need be, or
+ *	on the first such device hot-plugged within the timeout);
  *	SHADOW_A_SWAP_TIMEOUT_MS (u32, optional, default 10000: how long the
  *	parked interface waits for its device); SHADOW_A_SWAP_RESTART (flag:
  *	unbind and bind again the interface's own device and driver; no
@@ -177,6 +181,7 @@ enum shadow_attr {
 	SHADOW_A_SWAP_TOTAL_US,		/* u32 */
 	SHADOW_A_SWAP_DRIVER_US,	/* u32 */
 	SHADOW_A_SWAP_OWN_US,		/* u32 */
+	SHADOW_A_SWAP_DRIVER,		/* string */
 	__SHADOW_A_MAX,
 	SHADOW_A_MAX = __SHADOW_A_MAX - 1
 };
