@@ -9,7 +9,8 @@
 # timeout, and a new driver whose private area does not fit the interface
 # (shadow loaded with pad_priv=0), which must leave no interface of its own
 # behind. And a restart: the same device and driver again; and a swap by
-# driver name, to 8139cp and back to e1000.
+# driver name, to 8139cp (an MTU of 9000 lowered to its maximum, with a
+# note) and back to e1000.
 
 . /shadow/selftests/lib/lib.sh
 . /shadow/selftests/lib/swap.sh
@@ -93,12 +94,19 @@ check "  passes traffic" reaches_peer
 
 log "== by driver name: the first unbound device 8139cp supports, and back"
 nic_unbind rtl8139 || fail "unbind rtl8139"
+# An MTU e1000 takes and 8139cp cannot: the lowest common one, said so.
+ip link set dev "$dev" mtu 9000 || fail "mtu 9000 on e1000"
 out=$(shadowctl -j swap dev "$dev" to 8139cp)
 rc=$?
 log "  $out"
 check "exit 0 (got $rc)" [ $rc -eq 0 ]
 check "  on 8139cp at ${nic_addr[rtl8139]}" \
 	jqt ".to.driver == \"8139cp\" and .to.bus_addr == \"${nic_addr[rtl8139]}\"" <<<"$out"
+max=$(ip -d -j link show dev "$dev" | jq '.[0].max_mtu')
+check "  MTU 9000 lowered to 8139cp's maximum $max, and a note says so" \
+	[ "$(cat "/sys/class/net/$dev/mtu")" == "$max" ]
+check "  (the note)" jqt ".notes | any(test(\"mtu 9000 -> $max\"))" <<<"$out"
+ip link set dev "$dev" mtu 1500
 out=$(shadowctl -j swap dev "$dev" to e1000)
 rc=$?
 check "back to e1000: exit 0 (got $rc)" [ $rc -eq 0 ]
