@@ -74,7 +74,6 @@ for ((i = 1; i < ${#TOUR[@]}; i++)); do
 	out=$(shadowctl -j swap dev "$dev" to "${nic_addr[$to]}" timeout $SWAP_TIMEOUT_MS)
 	rc=$?
 	log "  $out"
-	sleep 0.5
 	check "swap $i exit status 0 (got $rc)" [ $rc -eq 0 ]
 	check "swap $i result swapped" jqt '.result == "swapped" and .errno == null' <<<"$out"
 	check "now on ${nic_driver[$to]}" [ "$(iface_driver "$dev")" == "${nic_driver[$to]}" ]
