@@ -23,25 +23,6 @@ swap_start_on "${models[@]}"
 mac=$(cat "/sys/class/net/$dev/address")
 : >"$RESULTS"
 
-# gap_start / gap_stop: the UDP stream around one change; gap_stop prints
-# the receiver's JSON.
-gap_start()
-{
-	peer udpgap recv -b "$PEER_IP" >/tmp/gap.json &
-	gap_rx=$!
-	sleep 0.3
-	udpgap send -c "$PEER_IP" -r 1000 &
-	gap_tx=$!
-	sleep 1
-}
-gap_stop()
-{
-	sleep 1
-	kill -INT "$gap_tx"
-	wait "$gap_tx" "$gap_rx"
-	cat /tmp/gap.json
-}
-
 # record PAIR METHOD GAPJSON [SWAPJSON]: one line of $RESULTS:
 # pair method gap_ms lost total_ms park unbind probe replay link drivers own
 record()
@@ -70,7 +51,8 @@ via_shadow()
 
 	gap_start
 	out=$(shadowctl -j swap dev "$dev" to "${nic_addr[$to]}")
-	gap=$(gap_stop)
+	gap_stop
+	gap=$(</tmp/gap.json)
 	jq -e '.result == "swapped" and .errno == null' <<<"$out" >/dev/null ||
 		echo "# shadow $from -> $to did not swap cleanly: $out"
 	record "$from>$to" shadow "$gap" "$out"
@@ -93,7 +75,8 @@ by_hand()
 	ip link set dev "$new" up
 	busywait 10000 carrier_up "$new"
 	hand_ms=$(($(now_ms) - start))
-	gap=$(gap_stop)
+	gap_stop
+	gap=$(</tmp/gap.json)
 	dev=$new
 	record "$from>$to" hand "$gap"
 }

@@ -30,17 +30,10 @@ for ((i = 1; i < ${#TOUR[@]}; i++)); do
 	to=${TOUR[i]}
 	echo "== swap $i: $(iface_driver "$dev") -> ${nic_driver[$to]} (${nic_addr[$to]})," \
 		"under a $((RATE_KBIT / 1000)) Mbit/s TCP stream and a 1000/s UDP stream"
-	peer udpgap recv -b "$PEER_IP" >/tmp/demo.gap &
-	gap=$!
-	sleep 0.3
-	udpgap send -c "$PEER_IP" -r 1000 &
-	udp=$!
-	sleep 1
+	gap_start
 	shadowctl swap dev "$dev" to "${nic_addr[$to]}" | sed 's/^/   /'
-	sleep 1
-	kill -INT "$udp"
-	wait "$udp" "$gap"
-	jq -r '"   the peer saw: longest gap \(.max_gap_ms) ms, \(.lost) of \(.received + .lost) datagrams lost"' /tmp/demo.gap
+	gap_stop
+	jq -r '"   the peer saw: longest gap \(.max_gap_ms) ms, \(.lost) of \(.received + .lost) datagrams lost"' /tmp/gap.json
 	echo "   $dev: $(ip -br addr show dev "$dev"), ifindex $(cat "/sys/class/net/$dev/ifindex"), MAC $(cat "/sys/class/net/$dev/address")"
 done
 

@@ -123,3 +123,24 @@ stream_stop()
 }
 
 stream_kill() { kill "${stream_client:-}" "${stream_server:-}" 2>/dev/null; }
+
+# gap_start / gap_stop: a 1000/s sequenced UDP stream to the peer around one
+# change; what the peer saw (udpgap's JSON: longest gap, losses) is then in
+# /tmp/gap.json. Call gap_stop in this shell, not a subshell: it waits for
+# this shell's children.
+gap_start()
+{
+	peer udpgap recv -b "$PEER_IP" >/tmp/gap.json &
+	gap_rx=$!
+	sleep 0.3
+	udpgap send -c "$PEER_IP" -r 1000 &
+	gap_tx=$!
+	sleep 1
+}
+
+gap_stop()
+{
+	sleep 1
+	kill -INT "$gap_tx"
+	wait "$gap_tx" "$gap_rx"
+}
