@@ -8,7 +8,8 @@
 # after parking, rolled back onto the old driver: no such device within the
 # timeout, and a new driver whose private area does not fit the interface
 # (shadow loaded with pad_priv=0), which must leave no interface of its own
-# behind. And a restart: the same device and driver again; and a swap by
+# behind; and a new driver that cannot open (debugfs fail_open), dropped
+# again. And a restart: the same device and driver again; and a swap by
 # driver name, to 8139cp (an MTU of 9000 lowered to its maximum, with a
 # note) and back to e1000.
 
@@ -81,6 +82,22 @@ check "  on e1000 again" on_e1000
 check "  vmxnet3 left unbound, no interface of its own" \
 	[ ! -e "/sys/bus/pci/devices/${nic_addr[vmxnet3]}/driver" -a -z "$(iface_by_mac "$(nic_field vmxnet3 3)")" ]
 check "  passes traffic" reaches_peer
+
+log "== the new driver cannot open (debugfs fail_open): dropped, rolled back"
+nic_unbind rtl8139 || fail "unbind rtl8139"
+echo 1 >/sys/kernel/debug/shadow/fail_open || fail "no fail_open knob"
+out=$(shadowctl -j swap dev "$dev" to "${nic_addr[rtl8139]}")
+rc=$?
+log "  $out"
+check "exit 6 (got $rc)" [ $rc -eq 6 ]
+check "  rolled back with EIO, the reason says 8139cp did not open" \
+	jqt '.result == "swapped" and .errno == 5 and .to.driver == "e1000" and (.reason | test("8139cp did not open"))' <<<"$out"
+check "  on e1000 again, same ifindex" [ "$(iface_driver "$dev")" == e1000 -a \
+	"$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
+check "  rtl8139 left unbound, no interface of its own" \
+	[ ! -e "/sys/bus/pci/devices/${nic_addr[rtl8139]}/driver" -a -z "$(iface_by_mac "$(nic_field rtl8139 3)")" ]
+check "  passes traffic" reaches_peer
+nic_bind rtl8139 || fail "bind rtl8139 again"
 
 log "== restart: the same device and driver"
 out=$(shadowctl -j restart dev "$dev")

@@ -2,8 +2,11 @@
 /*
  * /sys/kernel/debug/shadow/: what the shadow sees, for tests and for a
  * person debugging it. "drivers" lists the shadowed driver modules; "taps"
- * lists every driver->kernel tap with its state and call count. The control
- * interface proper is generic netlink (a later part); this is read-only.
+ * lists every driver->kernel tap with its state and call count. One knob,
+ * for the tests of a swap's failure paths: writing N to "fail_open" makes
+ * the next N opens a swap's replay asks of a new driver fail with EIO, as
+ * a driver that cannot open would. The control interface proper is
+ * generic netlink.
  */
 
 #include <linux/debugfs.h>
@@ -11,6 +14,7 @@
 
 #include "filter.h"
 #include "hook.h"
+#include "net_swap.h"
 #include "shadow.h"
 
 static struct dentry *dir;
@@ -35,6 +39,7 @@ void shadow_debugfs_init(void)
 	dir = debugfs_create_dir("shadow", NULL);
 	debugfs_create_file("drivers", 0444, dir, NULL, &drivers_fops);
 	debugfs_create_file("taps", 0444, dir, NULL, &taps_fops);
+	debugfs_create_atomic_t("fail_open", 0600, dir, &shadow_swap_fail_open);
 }
 
 void shadow_debugfs_exit(void)

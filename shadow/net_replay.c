@@ -25,6 +25,8 @@
 #include "net_swap.h"
 #include "uapi/linux/shadow.h"
 
+atomic_t shadow_swap_fail_open = ATOMIC_INIT(0);
+
 void shadow_swap_note(struct shadow_swap *sw, const char *fmt, ...)
 {
 	va_list ap;
@@ -375,7 +377,10 @@ static int replay_open(struct shadow_net_dev *sd)
 
 	set_bit(__LINK_STATE_START, &ndev->state);
 	t = ktime_get_ns();
-	err = ops->ndo_open ? ops->ndo_open(ndev) : 0;
+	if (atomic_add_unless(&shadow_swap_fail_open, -1, 0))
+		err = -EIO;	/* a test asked for a driver that cannot open */
+	else
+		err = ops->ndo_open ? ops->ndo_open(ndev) : 0;
 	sw->driver_ns += shadow_swap_since(t);
 	if (err) {
 		clear_bit(__LINK_STATE_START, &ndev->state);

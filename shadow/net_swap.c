@@ -735,6 +735,18 @@ static void wake(struct shadow_net_dev *sd)
 	mark(sw, SWAP_T_WOKEN);
 }
 
+/* The interface runs on a driver again: the swap and its references go. */
+static void swap_free(struct shadow_net_dev *sd)
+{
+	struct shadow_swap *sw = sd->swap;
+
+	slot_del(sd);
+	sd->swap = NULL;
+	put_device(sw->old_dev);
+	kfree(sw);
+	module_put(THIS_MODULE);
+}
+
 static void finish(struct shadow_net_dev *sd, bool on_driver)
 {
 	struct shadow_swap *sw = sd->swap;
@@ -751,10 +763,64 @@ static void finish(struct shadow_net_dev *sd, bool on_driver)
 		    sw->old_driver, sw->new_driver,
 		    (sw->t[SWAP_T_WOKEN] - sw->t[SWAP_T_START]) / NSEC_PER_USEC,
 		    sw->err ? ", rolled back: " : "", sw->err ? sw->reason : "");
-	slot_del(sd);
-	sd->swap = NULL;
-	kfree(sw);
-	module_put(THIS_MODULE);
+	swap_free(sd);
+}
+
+/* The old driver's device is still here and free: a rollback can bind it. */
+static bool can_roll_back(const struct shadow_swap *sw)
+{
+	return sw->old_dev && device_is_registered(sw->old_dev) && !sw->old_dev->driver;
+}
+
+/*
+ * The new driver would not open: take the interface off it again, as the
+ * park does (its remove's unregister and free absorbed), so that it is
+ * parked and its device free.
+ */
+static void drop_new(struct shadow_net_dev *sd)
+{
+	struct net_device *ndev = sd->ndev;
+	struct shadow_swap *sw = sd->swap;
+	struct device *dev = get_device(pci_device_of(ndev->dev.parent));
+	u64 t;
+
+	rtnl_lock();
+	shadow_rx_queue_group(ndev, ndev->sysfs_rx_queue_group, false);
+	ndev->sysfs_rx_queue_group = NULL;
+	WRITE_ONCE(ndev->netdev_ops, &shadow_parked_ndo);
+	WRITE_ONCE(ndev->ethtool_ops, &shadow_parked_eto);
+	WRITE_ONCE(sd->state, SHADOW_STATE_PARKING);
+	rtnl_unlock();
+	synchronize_net();
+	sw->absorbed_unregister = false;
+	t = ktime_get_ns();
+	if (dev)
+		device_release_driver(dev);
+	sw->driver_ns += shadow_swap_since(t);
+	put_device(dev);
+	if (!sw->absorbed_unregister)
+		netdev_err(ndev, "shadow: %s kept the interface on remove\n", sw->new_driver);
+	sw->reattached = false;
+	WRITE_ONCE(sd->state, SHADOW_STATE_PARKED);
+}
+
+/* Phase REPLAYING; a driver that cannot open is dropped again. */
+static int replay_or_drop(struct shadow_net_dev *sd)
+{
+	struct shadow_swap *sw = sd->swap;
+	int err;
+
+	set_state(sd, SHADOW_STATE_REPLAYING);
+	rtnl_lock();
+	err = shadow_replay(sd);
+	rtnl_unlock();
+	mark(sw, SWAP_T_REPLAYED);
+	if (!err)
+		return 0;
+	if (!sw->reason[0])
+		snprintf(sw->reason, sizeof(sw->reason), "replay failed (%d)", err);
+	drop_new(sd);
+	return err;
 }
 
 static void swap_work(struct work_struct *work)
@@ -780,18 +846,14 @@ static void swap_work(struct work_struct *work)
 			sw->err = err;
 			mark(sw, SWAP_T_WOKEN);
 			shadow_nl_swap_event(sd, SHADOW_STATE_FAILED);
-			slot_del(sd);
-			sd->swap = NULL;
-			kfree(sw);
-			module_put(THIS_MODULE);
+			swap_free(sd);
 			return;
 		}
 	}
 	set_state(sd, SHADOW_STATE_PARKED);
 	strscpy(old_addr, sw->old_bus_addr, sizeof(old_addr));
 	err = adopt(sd, sw->restart ? old_addr : sw->want_dev, sw->want_driver, sw->timeout);
-	if (err && sw->old_dev && device_is_registered(sw->old_dev) &&
-	    !sw->old_dev->driver && !sw->reattached) {
+	if (err && !sw->reattached && can_roll_back(sw)) {
 		/* Roll back onto the old driver, whose device is still here. */
 		sw->err = err;
 		netdev_warn(sd->ndev, "shadow: swap %u: %s; back to %s\n", sw->seq,
@@ -803,15 +865,21 @@ static void swap_work(struct work_struct *work)
 		finish(sd, false);
 		goto out;
 	}
-	set_state(sd, SHADOW_STATE_REPLAYING);
-	rtnl_lock();
-	err = shadow_replay(sd);
-	rtnl_unlock();
-	mark(sw, SWAP_T_REPLAYED);
-	if (err && !sw->err) {
+	err = replay_or_drop(sd);
+	if (err && !sw->err)
 		sw->err = err;
-		if (!sw->reason[0])
-			snprintf(sw->reason, sizeof(sw->reason), "replay failed (%d)", err);
+	if (err && can_roll_back(sw)) {
+		/* The new driver would not open: back onto the old one. */
+		netdev_warn(sd->ndev, "shadow: swap %u: %s; back to %s\n", sw->seq,
+			    sw->reason, sw->old_driver);
+		set_state(sd, SHADOW_STATE_PARKED);
+		err = adopt(sd, old_addr, "", msecs_to_jiffies(10000));
+		if (!err && sw->reattached)
+			err = replay_or_drop(sd);
+	}
+	if (err || !sw->reattached) {
+		finish(sd, false);
+		goto out;
 	}
 	wake(sd);
 	finish(sd, true);

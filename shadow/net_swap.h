@@ -130,6 +130,7 @@ void shadow_stats_add(struct rtnl_link_stats64 *to, const struct rtnl_link_stats
 void shadow_net_stats64(struct net_device *ndev, struct rtnl_link_stats64 *s);
 
 /* net_replay.c */
+extern atomic_t shadow_swap_fail_open;	/* debugfs: opens to fail, for tests */
 void shadow_swap_note(struct shadow_swap *sw, const char *fmt, ...) __printf(2, 3);
 int shadow_replay(struct shadow_net_dev *sd);
 

@@ -87,6 +87,8 @@
  *	for link and the wait for a device to appear), and one
  *	SHADOW_A_SWAP_NOTE string per setting that could not be carried over
  *	as it was.
+ *	A new driver that probes but cannot open is unbound again (its
+ *	remove absorbed like the old one's) before the rollback.
  *	Errors: EPERM, EINVAL, ENODEV, ENOENT (not shadowed), EBUSY (a swap
  *	runs, or the target device is bound to another driver), EOPNOTSUPP
  *	(the interface's device is not on PCI).
