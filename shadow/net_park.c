@@ -3,8 +3,9 @@
  * What a parked interface (no driver under it, net_swap.c) answers with.
  * Queries are answered from what the swap saved; MTU and MAC changes are
  * taken into the log and reach the next driver with the replay; bringing
- * the interface up waits for that driver. Every other setting is
- * refused (the ethtool core says EOPNOTSUPP).
+ * the interface up waits for that driver. Ring sizes and pause read as the
+ * old driver left them and refuse a change with EBUSY and a reason; every
+ * other setting is refused by the ethtool core (EOPNOTSUPP).
  *
  * Statistics stay monotonic across swaps: what earlier drivers counted is
  * kept in stats_base, answered alone while parked and added to the new
@@ -145,10 +146,49 @@ static int parked_ksettings(struct net_device *ndev, struct ethtool_link_ksettin
 	return 0;
 }
 
+/* Ring sizes and pause: the old driver's, read; a change is refused. */
+static void parked_get_ring(struct net_device *ndev, struct ethtool_ringparam *ring,
+			    struct kernel_ethtool_ringparam *kring,
+			    struct netlink_ext_ack *extack)
+{
+	struct shadow_net_dev *sd = shadow_swap_of(ndev, ANY_SWAP_STATE);
+
+	if (sd && sd->swap && sd->swap->have_ring) {
+		*ring = sd->swap->ring;
+		*kring = sd->swap->kring;
+	}
+}
+
+static int parked_set_ring(struct net_device *ndev, struct ethtool_ringparam *ring,
+			   struct kernel_ethtool_ringparam *kring,
+			   struct netlink_ext_ack *extack)
+{
+	NL_SET_ERR_MSG(extack, "the interface is parked (it has no driver): set it after the swap");
+	return -EBUSY;
+}
+
+static void parked_get_pause(struct net_device *ndev, struct ethtool_pauseparam *pause)
+{
+	struct shadow_net_dev *sd = shadow_swap_of(ndev, ANY_SWAP_STATE);
+
+	if (sd && sd->swap && sd->swap->have_pause)
+		*pause = sd->swap->pause;
+}
+
+static int parked_set_pause(struct net_device *ndev, struct ethtool_pauseparam *pause)
+{
+	netdev_info(ndev, "shadow: parked (no driver): set pause after the swap\n");
+	return -EBUSY;
+}
+
 const struct ethtool_ops shadow_parked_eto = {
 	.get_drvinfo = parked_drvinfo,
 	.get_link = ethtool_op_get_link,
 	.get_link_ksettings = parked_ksettings,
+	.get_ringparam = parked_get_ring,
+	.set_ringparam = parked_set_ring,
+	.get_pauseparam = parked_get_pause,
+	.set_pauseparam = parked_set_pause,
 };
 
 /* What alloc_netdev_mqs() gives a driver that sets no ethtool_ops. */

@@ -125,6 +125,29 @@ static void replay_mac(struct shadow_net_dev *sd)
 	sw->announce = true;
 }
 
+/*
+ * Settings a driver is known to mishandle when asked to take them: they are
+ * not replayed into it, and a note says why.
+ */
+static const struct {
+	const char *driver;
+	u32 key;		/* enum shadow_log_key */
+	const char *why;
+} quirks[] = {
+	/* pcnet32_set_ringparam() frees DMA with interrupts off: a WARN. */
+	{ "pcnet32", SHADOW_LOG_RING, "pcnet32 resizes its rings with interrupts off (a kernel warning)" },
+};
+
+static const char *quirk(const struct shadow_swap *sw, u32 key)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(quirks); i++)
+		if (quirks[i].key == key && !strcmp(quirks[i].driver, sw->new_driver))
+			return quirks[i].why;
+	return NULL;
+}
+
 /* Ring sizes: the logged ones, within what the new NIC allows. */
 static void replay_ring(struct shadow_net_dev *sd, const struct ethtool_ops *eto)
 {
@@ -135,6 +158,11 @@ static void replay_ring(struct shadow_net_dev *sd, const struct ethtool_ops *eto
 
 	if (shadow_log_get(&sd->log, SHADOW_LOG_RING, &want, sizeof(want)) < 0)
 		return;
+	if (quirk(sw, SHADOW_LOG_RING)) {
+		shadow_swap_note(sw, "ring sizes %u/%u not carried: %s", want.rx_pending,
+				 want.tx_pending, quirk(sw, SHADOW_LOG_RING));
+		return;
+	}
 	if (!eto->get_ringparam || !eto->set_ringparam) {
 		shadow_swap_note(sw, "ring sizes %u/%u: %s cannot set them", want.rx_pending,
 				 want.tx_pending, sw->new_driver);

@@ -161,6 +161,16 @@ static void park(struct shadow_net_dev *sd)
 	sw->old_coalesce_mask = eto ? eto->supported_coalesce_params : 0;
 	if (eto && eto->get_link_ksettings)
 		sw->have_ksettings = !eto->get_link_ksettings(ndev, &sw->ksettings);
+	if (eto && eto->get_ringparam) {
+		sw->ring.cmd = ETHTOOL_GRINGPARAM;
+		eto->get_ringparam(ndev, &sw->ring, &sw->kring, NULL);
+		sw->have_ring = true;
+	}
+	if (eto && eto->get_pauseparam) {
+		sw->pause.cmd = ETHTOOL_GPAUSEPARAM;
+		eto->get_pauseparam(ndev, &sw->pause);
+		sw->have_pause = true;
+	}
 
 	/* TX stops; netif_tx_disable() waits for a transmit in progress. */
 	netif_tx_disable(ndev);

@@ -61,6 +61,11 @@ struct shadow_swap {
 	u32 old_coalesce_mask;		/* its supported_coalesce_params */
 	struct ethtool_link_ksettings ksettings;
 	bool have_ksettings;
+	struct ethtool_ringparam ring;	/* what a parked interface answers */
+	struct kernel_ethtool_ringparam kring;
+	bool have_ring;
+	struct ethtool_pauseparam pause;
+	bool have_pause;
 	bool announce;			/* the MAC changed: tell the peers */
 
 	/* The arriving driver; claim_* under swap_lock (net_swap.c). */

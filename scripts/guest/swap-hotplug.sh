@@ -31,6 +31,9 @@ swap=$!
 parked() { [[ $(state) == parked ]]; }
 busywait 20000 parked || fail "$dev did not park (state $(state))"
 ethtool -i "$dev" | grep -q '^driver: shadow' || fail "parked $dev does not answer ethtool"
+out=$(ethtool -G "$dev" rx 64 2>&1) && fail "parked $dev took a ring size"
+check "a ring size asked of the parked $dev is refused, saying why ($out)" \
+	grep -q 'parked' <<<"$out"
 echo READY
 busywait 60000 test ! -e "/sys/bus/pci/devices/$old" || fail "$old was not unplugged"
 echo UNPLUGGED
