@@ -49,6 +49,9 @@ ip link set dev "$dev" mtu 1400 || fail "mtu 1400"
 RING=
 ethtool -G "$dev" rx 128 2>/dev/null && RING=128
 log "logged: mtu 1400${RING:+, rx ring $RING}"
+# A ring change resets some NICs (e1000): the baseline waits for the link.
+busywait 15000 carrier_up "$dev" || fail "no carrier on $dev after the ring change"
+busywait 10000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null || fail "no ping after the ring change"
 
 snapshot()
 {
