@@ -3,7 +3,7 @@
  * The set of shadowed driver modules. A driver is named by module name in
  * the "drivers" parameter; it joins the set when it is loaded (module
  * notifier) or, if it was loaded before the shadow, when one of its network
- * interfaces is found at init. It leaves when it is unloaded. The set is
+ * interfaces or, for a PCI driver, its registration is found at init. It leaves when it is unloaded. The set is
  * read by the ftrace handler of every driver->kernel tap, in any context,
  * so it is an RCU list; it never holds a module reference, because a swap
  * must be able to unload the driver.
@@ -16,6 +16,7 @@
 
 #include <linux/module.h>
 #include <linux/netdevice.h>
+#include <linux/pci.h>
 #include <linux/rtnetlink.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
@@ -137,33 +138,51 @@ static int add_libraries(struct module *mod)
 	return 0;
 }
 
-/* Drivers loaded before us: find them through their interfaces. */
+/* Wanted modules loaded before us, each held until it has been added. */
+struct found {
+	struct module *mod[16];
+	int n;
+};
+
+static void found_add(struct found *f, struct module *mod)
+{
+	if (mod && name_wanted(mod->name) && f->n < ARRAY_SIZE(f->mod) && try_module_get(mod))
+		f->mod[f->n++] = mod;
+}
+
+static int found_pci_driver(struct device_driver *drv, void *data)
+{
+	found_add(data, drv->owner);
+	return 0;
+}
+
+/*
+ * Drivers loaded before us: found through their interfaces, and PCI
+ * drivers also through the bus, for those with no device bound yet (the
+ * driver a swap will bind).
+ */
 static int scan_loaded(void)
 {
-	struct module *found[16];
+	struct found f = {};
 	struct net_device *dev;
-	int n = 0, i, err = 0;
 	struct net *net;
+	int i, err;
 
 	rtnl_lock();
 	for_each_net(net) for_each_netdev(net, dev) {
 		struct device *parent = dev->dev.parent;
-		struct module *mod;
 
-		if (!parent || !parent->driver || !parent->driver->owner)
-			continue;
-		mod = parent->driver->owner;
-		if (name_wanted(mod->name) && n < ARRAY_SIZE(found) &&
-		    try_module_get(mod))
-			found[n++] = mod;
+		if (parent && parent->driver)
+			found_add(&f, parent->driver->owner);
 	}
 	rtnl_unlock();
-	for (i = 0; i < n; i++) {
+	err = bus_for_each_drv(&pci_bus_type, NULL, &f, found_pci_driver);
+	for (i = 0; i < f.n; i++) {
 		if (!err)
-			err = add(found[i]);
+			err = add(f.mod[i]);
 		if (!err)
-			err = add_libraries(found[i]);
-		module_put(found[i]);
+			err = add_libraries(f.mod[i]);
+		module_put(f.mod[i]);
 	}
 	return err;
 }
