@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/ethtool.h>
@@ -270,6 +271,9 @@ void sc_obj_text(FILE *f, const struct sc_obj *obj)
 {
 	fprintf(f, "%s id %" PRIu64, sc_obj_type_name(obj->type),
 		(uint64_t)obj->id);
+	if (obj->type == SHADOW_OBJ_NETDEV)
+		fprintf(f, " priv %u txq %u rxq %u", SHADOW_NETDEV_ID_PRIV(obj->id),
+			SHADOW_NETDEV_ID_TXQ(obj->id), SHADOW_NETDEV_ID_RXQ(obj->id));
 	if (obj->driver)
 		fprintf(f, " driver %s", obj->driver);
 	text_num(f, "ifindex", obj->ifindex);
@@ -286,6 +290,12 @@ struct json_object *sc_obj_json(const struct sc_obj *obj)
 		return NULL;
 	json_str(o, "type", sc_obj_type_name(obj->type));
 	json_object_object_add(o, "id", json_object_new_uint64(obj->id));
+	/* What the driver asked of the allocation (UAPI: SHADOW_NETDEV_ID). */
+	if (obj->type == SHADOW_OBJ_NETDEV) {
+		json_num(o, "priv", SHADOW_NETDEV_ID_PRIV(obj->id));
+		json_num(o, "txq", SHADOW_NETDEV_ID_TXQ(obj->id));
+		json_num(o, "rxq", SHADOW_NETDEV_ID_RXQ(obj->id));
+	}
 	json_str(o, "driver", obj->driver);
 	json_num(o, "ifindex", obj->ifindex);
 	json_str(o, "bus_addr", obj->bus_addr);
@@ -589,6 +599,8 @@ enum field_kind {
 	F_X64,		/* u64; "0x%016llx" in text and JSON */
 	F_MAC,		/* the whole data, aa:bb:... */
 	F_VLAN,		/* struct shadow_log_vlan */
+	F_RSS_INDIR,	/* struct shadow_log_rss: indir[], numbers */
+	F_RSS_KEY,	/* struct shadow_log_rss: the key after indir[], aa:bb:... */
 };
 
 struct field {
@@ -697,12 +709,22 @@ static const struct field wol_fields[] = {
 };
 
 static const struct field eee_fields[] = {
-	FLD(ethtool_eee, eee_enabled, "eee_enabled", "enabled", F_BOOL32),
-	FLD(ethtool_eee, tx_lpi_enabled, "tx_lpi_enabled", "tx-lpi",
+	FLD(shadow_log_eee, eee_enabled, "eee_enabled", "enabled", F_BOOL32),
+	FLD(shadow_log_eee, tx_lpi_enabled, "tx_lpi_enabled", "tx-lpi",
 	    F_BOOL32),
-	FLD(ethtool_eee, tx_lpi_timer, "tx_lpi_timer", "tx-lpi-timer",
+	FLD(shadow_log_eee, tx_lpi_timer, "tx_lpi_timer", "tx-lpi-timer",
 	    F_U32),
-	FLD(ethtool_eee, advertised, "advertised", "advertised", F_X32),
+	FLD(shadow_log_eee, advertised, "advertised", "advertised", F_X64),
+};
+
+/*
+ * Both variable parts start at indir[]: the key follows its entries. Its
+ * JSON name is ethtool netlink's, "key" being the entry's own.
+ */
+static const struct field rss_fields[] = {
+	FLD(shadow_log_rss, hfunc, "hfunc", "hfunc", F_X32),
+	FLD(shadow_log_rss, indir, "indir", "indir", F_RSS_INDIR),
+	FLD(shadow_log_rss, indir, "hkey", "key", F_RSS_KEY),
 };
 
 struct key_desc {
@@ -734,7 +756,8 @@ static const struct key_desc keys[__SHADOW_LOG_MAX] = {
 				      channels_fields),
 	[SHADOW_LOG_WOL]	= KEY("wol", struct ethtool_wolinfo,
 				      wol_fields),
-	[SHADOW_LOG_EEE]	= KEY("eee", struct ethtool_eee, eee_fields),
+	[SHADOW_LOG_EEE]	= KEY("eee", struct shadow_log_eee, eee_fields),
+	[SHADOW_LOG_RSS]	= KEY("rss", struct shadow_log_rss, rss_fields),
 };
 
 const char *sc_log_key_name(__u32 key)
@@ -742,35 +765,12 @@ const char *sc_log_key_name(__u32 key)
 	return key < __SHADOW_LOG_MAX ? keys[key].name : NULL;
 }
 
-int sc_log_parse(struct nlmsghdr *nlh, struct sc_log *log,
-		 char *err, size_t errlen)
+static __u16 get_u16(const struct sc_log *log, unsigned int off)
 {
-	struct nlattr *tb[SHADOW_A_MAX + 1];
+	__u16 v;
 
-	if (parse(nlh, tb, err, errlen))
-		return -EINVAL;
-	if (!tb[SHADOW_A_LOG_SEQ])
-		return missing("SHADOW_A_LOG_SEQ", err, errlen);
-	if (!tb[SHADOW_A_LOG_KEY])
-		return missing("SHADOW_A_LOG_KEY", err, errlen);
-	if (!tb[SHADOW_A_LOG_DATA])
-		return missing("SHADOW_A_LOG_DATA", err, errlen);
-	log->seq = nla_get_u64(tb[SHADOW_A_LOG_SEQ]);
-	log->key = nla_get_u32(tb[SHADOW_A_LOG_KEY]);
-	log->ifindex = tb[SHADOW_A_DEV_IFINDEX] ?
-		nla_get_u32(tb[SHADOW_A_DEV_IFINDEX]) : 0;
-	log->data = nla_data(tb[SHADOW_A_LOG_DATA]);
-	log->len = nla_len(tb[SHADOW_A_LOG_DATA]);
-	/* Unknown keys (a newer kernel) are shown by number, not refused. */
-	if (log->key < __SHADOW_LOG_MAX &&
-	    (size_t)log->len < keys[log->key].size) {
-		snprintf(err, errlen,
-			 "log entry seq %" PRIu64 ": %s data is %d bytes, expected %zu",
-			 (uint64_t)log->seq, keys[log->key].name, log->len,
-			 keys[log->key].size);
-		return -EINVAL;
-	}
-	return 0;
+	memcpy(&v, log->data + off, sizeof(v));
+	return v;
 }
 
 static __u32 get_u32(const struct sc_log *log, unsigned int off)
@@ -789,15 +789,123 @@ static __u64 get_u64(const struct sc_log *log, unsigned int off)
 	return v;
 }
 
-static void format_mac(const struct sc_log *log, char *buf, size_t size)
+/* An RSS entry's sizes; its data holds at least struct shadow_log_rss. */
+static unsigned int rss_indir_size(const struct sc_log *log)
 {
-	size_t pos = 0;
-	int i;
+	return get_u16(log, offsetof(struct shadow_log_rss, indir_size));
+}
+
+static unsigned int rss_key_size(const struct sc_log *log)
+{
+	return get_u16(log, offsetof(struct shadow_log_rss, key_size));
+}
+
+/* The data length FL reaches, for fields sized by the data; else 0. */
+static size_t field_end(const struct sc_log *log, const struct field *fl)
+{
+	switch (fl->kind) {
+	case F_RSS_INDIR:
+		return fl->off + rss_indir_size(log) * sizeof(__u16);
+	case F_RSS_KEY:
+		return fl->off + rss_indir_size(log) * sizeof(__u16) +
+		       rss_key_size(log);
+	default:
+		return 0;
+	}
+}
+
+/* The least data length: the key's fixed part, then what its sizes ask. */
+static size_t log_size(const struct sc_log *log)
+{
+	const struct key_desc *kd = &keys[log->key];
+	size_t size = kd->size, end, i;
+
+	if ((size_t)log->len < size)
+		return size;
+	for (i = 0; i < kd->nfields; i++) {
+		end = field_end(log, &kd->fields[i]);
+		if (end > size)
+			size = end;
+	}
+	return size;
+}
+
+int sc_log_parse(struct nlmsghdr *nlh, struct sc_log *log,
+		 char *err, size_t errlen)
+{
+	struct nlattr *tb[SHADOW_A_MAX + 1];
+	size_t size;
+
+	if (parse(nlh, tb, err, errlen))
+		return -EINVAL;
+	if (!tb[SHADOW_A_LOG_SEQ])
+		return missing("SHADOW_A_LOG_SEQ", err, errlen);
+	if (!tb[SHADOW_A_LOG_KEY])
+		return missing("SHADOW_A_LOG_KEY", err, errlen);
+	if (!tb[SHADOW_A_LOG_DATA])
+		return missing("SHADOW_A_LOG_DATA", err, errlen);
+	log->seq = nla_get_u64(tb[SHADOW_A_LOG_SEQ]);
+	log->key = nla_get_u32(tb[SHADOW_A_LOG_KEY]);
+	log->ifindex = tb[SHADOW_A_DEV_IFINDEX] ?
+		nla_get_u32(tb[SHADOW_A_DEV_IFINDEX]) : 0;
+	log->data = nla_data(tb[SHADOW_A_LOG_DATA]);
+	log->len = nla_len(tb[SHADOW_A_LOG_DATA]);
+	/* Unknown keys (a newer kernel) are shown by number, not refused. */
+	if (log->key >= __SHADOW_LOG_MAX)
+		return 0;
+	size = log_size(log);
+	if ((size_t)log->len < size) {
+		snprintf(err, errlen,
+			 "log entry seq %" PRIu64 ": %s data is %d bytes, expected %zu",
+			 (uint64_t)log->seq, keys[log->key].name, log->len,
+			 size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The N bytes at P as "aa:bb:..." in BUF, as many as SIZE bytes hold. */
+static void format_hex(char *buf, size_t size, const unsigned char *p,
+		       size_t n)
+{
+	size_t pos = 0, i;
 
 	buf[0] = '\0';
-	for (i = 0; i < log->len && pos + 3 < size; i++)
+	for (i = 0; i < n && pos + (i ? 3 : 2) < size; i++)
 		pos += snprintf(buf + pos, size - pos, "%s%02x",
-				i ? ":" : "", log->data[i]);
+				i ? ":" : "", p[i]);
+}
+
+static void format_mac(const struct sc_log *log, char *buf, size_t size)
+{
+	format_hex(buf, size, log->data, log->len);
+}
+
+/* Entry I of an RSS entry's indir[], which FL starts at. */
+static unsigned int rss_indir(const struct sc_log *log,
+			      const struct field *fl, unsigned int i)
+{
+	return get_u16(log, fl->off + i * sizeof(__u16));
+}
+
+/* An RSS entry's key, after the indir_size entries FL starts at. */
+static const unsigned char *rss_key(const struct sc_log *log,
+				    const struct field *fl)
+{
+	return log->data + fl->off + rss_indir_size(log) * sizeof(__u16);
+}
+
+/* Left out of the text: an empty table or key (the JSON keeps "indir"). */
+static bool field_empty(const struct sc_log *log, const struct field *fl)
+{
+	switch (fl->kind) {
+	case F_RSS_INDIR:
+		return !rss_indir_size(log);
+	case F_RSS_KEY:
+		return !rss_key_size(log);
+	default:
+		return false;
+	}
 }
 
 static const char *vlan_proto(__u16 proto, char *buf, size_t size)
@@ -828,9 +936,11 @@ static void field_text(FILE *f, const struct sc_log *log,
 		       const struct field *fl)
 {
 	struct shadow_log_vlan vlan;
+	const unsigned char *key;
+	unsigned int i, n;
 	char buf[128];
 
-	if (!fl->text)
+	if (!fl->text || field_empty(log, fl))
 		return;
 	if (*fl->text)
 		fprintf(f, " %s", fl->text);
@@ -860,6 +970,17 @@ static void field_text(FILE *f, const struct sc_log *log,
 			vlan_proto(ntohs(vlan.proto), buf, sizeof(buf)),
 			vlan.vid);
 		break;
+	case F_RSS_INDIR:
+		n = rss_indir_size(log);
+		for (i = 0; i < n; i++)
+			fprintf(f, " %u", rss_indir(log, fl, i));
+		break;
+	case F_RSS_KEY:
+		n = rss_key_size(log);
+		key = rss_key(log, fl);
+		for (i = 0; i < n; i++)
+			fprintf(f, "%c%02x", i ? ':' : ' ', key[i]);
+		break;
 	}
 }
 
@@ -868,7 +989,9 @@ static void field_json(struct json_object *obj, const struct sc_log *log,
 {
 	struct shadow_log_vlan vlan;
 	struct json_object *v = NULL;
+	unsigned int i, n;
 	char buf[128];
+	char *hex;
 
 	switch (fl->kind) {
 	case F_U32:
@@ -895,6 +1018,23 @@ static void field_json(struct json_object *obj, const struct sc_log *log,
 			 vlan_proto(ntohs(vlan.proto), buf, sizeof(buf)));
 		json_num(obj, "vid", vlan.vid);
 		return;
+	case F_RSS_INDIR:
+		n = rss_indir_size(log);
+		v = json_object_new_array();
+		for (i = 0; i < n && v; i++)
+			json_object_array_add(v, json_object_new_int(rss_indir(log, fl, i)));
+		break;
+	case F_RSS_KEY:
+		n = rss_key_size(log);
+		if (!n)
+			return;
+		hex = malloc(3 * n);
+		if (hex) {
+			format_hex(hex, 3 * n, rss_key(log, fl), n);
+			v = json_object_new_string(hex);
+			free(hex);
+		}
+		break;
 	}
 	json_object_object_add(obj, fl->json, v);
 }

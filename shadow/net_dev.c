@@ -34,17 +34,20 @@ static LIST_HEAD(devs);
 static DEFINE_MUTEX(devs_lock);
 
 /*
- * The private area each shadowed driver asked for when it allocated an
- * interface, largest seen, so that an interface can say which drivers its
- * allocation could host in a swap.
+ * The private area and queues each shadowed driver asked for when it
+ * allocated an interface, largest seen, so that an interface can say which
+ * drivers its allocation could host in a swap.
  */
 static struct {
 	char driver[32];
 	u32 priv;
+	u32 txqs;
+	u32 rxqs;
 } needs[16];
 static DEFINE_SPINLOCK(needs_lock);
 
-void shadow_net_note_need(const struct net_device *ndev, u32 priv)
+/* @ask: the netdev's tracked id (SHADOW_NETDEV_ID). */
+void shadow_net_note_need(const struct net_device *ndev, u64 ask)
 {
 	struct device *parent = ndev->dev.parent;
 	const char *name;
@@ -58,14 +61,16 @@ void shadow_net_note_need(const struct net_device *ndev, u32 priv)
 		if (!needs[i].driver[0])
 			strscpy(needs[i].driver, name, sizeof(needs[i].driver));
 		if (!strcmp(needs[i].driver, name)) {
-			needs[i].priv = max(needs[i].priv, priv);
+			needs[i].priv = max(needs[i].priv, SHADOW_NETDEV_ID_PRIV(ask));
+			needs[i].txqs = max(needs[i].txqs, SHADOW_NETDEV_ID_TXQ(ask));
+			needs[i].rxqs = max(needs[i].rxqs, SHADOW_NETDEV_ID_RXQ(ask));
 			break;
 		}
 	}
 	spin_unlock(&needs_lock);
 }
 
-/* The drivers whose private area fits in @sd's allocation, comma-separated. */
+/* The drivers whose asks fit in @sd's allocation, comma-separated. */
 void shadow_net_can_host(const struct shadow_net_dev *sd, char *buf, size_t len)
 {
 	size_t used = 0;
@@ -74,7 +79,9 @@ void shadow_net_can_host(const struct shadow_net_dev *sd, char *buf, size_t len)
 	buf[0] = '\0';
 	spin_lock(&needs_lock);
 	for (i = 0; i < ARRAY_SIZE(needs) && needs[i].driver[0]; i++) {
-		if (!sd->priv_size || needs[i].priv > sd->priv_size)
+		if (!sd->priv_size || needs[i].priv > sd->priv_size ||
+		    needs[i].txqs > sd->ndev->num_tx_queues ||
+		    needs[i].rxqs > sd->ndev->num_rx_queues)
 			continue;
 		used += scnprintf(buf + used, len - used, "%s%s", used ? "," : "",
 				  needs[i].driver);

@@ -8,8 +8,9 @@
  * kernel's exact prototypes.
  *
  * Netdev allocations of shadowed drivers get their private area padded to
- * at least pad_priv bytes, so that a different driver can later be handed
- * the same net_device (active mode); the driver itself sees no difference.
+ * at least pad_priv bytes and their queues to at least pad_queues, so that
+ * a different driver can later be handed the same net_device (active mode);
+ * the driver itself sees no difference.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -19,6 +20,7 @@
 #include <linux/interrupt.h>
 #include <linux/module.h>
 
+#include "compat.h"
 #include "net.h"
 #include "net_swap.h"
 #include "netlink.h"
@@ -34,6 +36,23 @@ static unsigned int pad_priv = 61440;
 module_param(pad_priv, uint, 0444);
 MODULE_PARM_DESC(pad_priv,
 		 "bytes of private area every shadowed netdev allocation gets at least");
+
+/*
+ * Multi-queue drivers mostly ask for a queue per CPU, so by default (0) an
+ * allocation gets at least one TX and one RX queue per possible CPU; 1
+ * turns queue padding off. The driver's own count stays the real one, as
+ * on a fresh allocation. The cost per padded queue is its struct
+ * netdev_queue and netdev_rx_queue and, once the allocation has more than
+ * one TX queue, a child of the mq root qdisc the kernel then attaches
+ * (README: "Padding").
+ */
+static unsigned int pad_queues;
+module_param(pad_queues, uint, 0444);
+MODULE_PARM_DESC(pad_queues,
+		 "TX and RX queues every shadowed netdev allocation gets at least (0: one per possible CPU)");
+
+/* Beyond this, asking is better than guessing (alloc_netdev_mqs allows 4096). */
+#define PAD_QUEUES_MAX	64
 
 static const struct net_device_ops *orig_ndo(const struct net_device *dev)
 {
@@ -214,21 +233,42 @@ int shadow_net_ethtool_ops_set_channels(struct net_device *dev,
 
 /* Netdev lifetime */
 
-/* The object's id is the private area the driver itself asked for. */
-static struct net_device *track_netdev(struct net_device *dev, int priv)
+unsigned int shadow_net_pad_queues(void)
 {
-	if (dev && shadow_obj_add(SHADOW_OBJ_NETDEV, dev, priv, dev, NULL))
+	return min_t(unsigned int, pad_queues ?: num_possible_cpus(), PAD_QUEUES_MAX);
+}
+
+/*
+ * The object's id is what the driver itself asked of the allocation. A
+ * padded allocation shows the driver its own queue counts as the real ones,
+ * as alloc_netdev_mqs() would have; nothing is registered yet.
+ */
+static struct net_device *track_netdev(struct net_device *dev, int priv,
+				       unsigned int txqs, unsigned int rxqs)
+{
+	if (!dev)
+		return NULL;
+	/* Rare (one per probe), and the figures a person sizing the padding wants. */
+	pr_info("netdev allocation padded: private area %d -> %zu bytes, TX/RX queues %u/%u -> %u/%u (%zu bytes more)\n",
+		priv, shadow_netdev_priv_room(dev), txqs, rxqs, dev->num_tx_queues,
+		dev->num_rx_queues,
+		(dev->num_tx_queues - txqs) * sizeof(struct netdev_queue) +
+		(dev->num_rx_queues - rxqs) * sizeof(struct netdev_rx_queue));
+	dev->real_num_tx_queues = txqs;
+	dev->real_num_rx_queues = rxqs;
+	if (shadow_obj_add(SHADOW_OBJ_NETDEV, dev, SHADOW_NETDEV_ID(priv, txqs, rxqs), dev, NULL))
 		pr_err("out of memory: netdev %p not tracked\n", dev);
 	return dev;
 }
 
 static int padded(int sizeof_priv)
 {
-	int size = max_t(int, sizeof_priv, pad_priv);
+	return max_t(int, sizeof_priv, pad_priv);
+}
 
-	/* Rare (one per probe), and the figure a person sizing pad_priv wants. */
-	pr_info("netdev private area of %d bytes grown to %d\n", sizeof_priv, size);
-	return size;
+static unsigned int padded_queues(unsigned int asked)
+{
+	return max(asked, shadow_net_pad_queues());
 }
 
 /* A probe a swap waits for gets the parked interface (net_swap.c). */
@@ -241,9 +281,9 @@ struct net_device *shadow_net_alloc_netdev_mqs(int sizeof_priv, const char *name
 
 	if (dev)
 		return dev;
-	return track_netdev(alloc_netdev_mqs(padded(sizeof_priv), name,
-					     name_assign_type, setup, txqs, rxqs),
-			    sizeof_priv);
+	return track_netdev(alloc_netdev_mqs(padded(sizeof_priv), name, name_assign_type,
+					     setup, padded_queues(txqs), padded_queues(rxqs)),
+			    sizeof_priv, txqs, rxqs);
 }
 
 struct net_device *shadow_net_alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs,
@@ -253,8 +293,9 @@ struct net_device *shadow_net_alloc_etherdev_mqs(int sizeof_priv, unsigned int t
 
 	if (dev)
 		return dev;
-	return track_netdev(alloc_etherdev_mqs(padded(sizeof_priv), txqs, rxqs),
-			    sizeof_priv);
+	return track_netdev(alloc_etherdev_mqs(padded(sizeof_priv), padded_queues(txqs),
+					       padded_queues(rxqs)),
+			    sizeof_priv, txqs, rxqs);
 }
 
 /* What devm_alloc_etherdev_mqs() arranges, for a handed interface. */
@@ -271,8 +312,9 @@ struct net_device *shadow_net_devm_alloc_etherdev_mqs(struct device *dev, int si
 
 	if (ndev)
 		return devm_add_action_or_reset(dev, devm_free, ndev) ? NULL : ndev;
-	return track_netdev(devm_alloc_etherdev_mqs(dev, padded(sizeof_priv), txqs,
-						    rxqs), sizeof_priv);
+	return track_netdev(devm_alloc_etherdev_mqs(dev, padded(sizeof_priv),
+						    padded_queues(txqs), padded_queues(rxqs)),
+			    sizeof_priv, txqs, rxqs);
 }
 
 static int registered(struct net_device *dev, int (*reg)(struct net_device *))

@@ -459,8 +459,8 @@ struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_d
 	}
 	if (txqs > ndev->num_tx_queues || rxqs > ndev->num_rx_queues) {
 		snprintf(sw->reason, sizeof(sw->reason),
-			 "the new driver needs %u/%u queues, the interface has %u/%u",
-			 txqs, rxqs, ndev->num_tx_queues, ndev->num_rx_queues);
+			 "the new driver needs %u/%u TX/RX queues, the interface has %u/%u (pad_queues=%u would fit)",
+			 txqs, rxqs, ndev->num_tx_queues, ndev->num_rx_queues, max(txqs, rxqs));
 		return NULL;
 	}
 	fresh(ndev, sd->priv_size);
@@ -473,7 +473,8 @@ struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_d
 	sw->want_rxq = rxqs;
 	sw->hw_addr_set = false;
 	sw->handed = true;
-	if (shadow_obj_add(SHADOW_OBJ_NETDEV, ndev, sizeof_priv, ndev, NULL))
+	if (shadow_obj_add(SHADOW_OBJ_NETDEV, ndev, SHADOW_NETDEV_ID(sizeof_priv, txqs, rxqs),
+			   ndev, NULL))
 		pr_err("out of memory: netdev %p not tracked\n", ndev);
 	netdev_dbg(ndev, "shadow: handed to a new driver\n");
 	sw->own_in_probe_ns += shadow_swap_since(t);

@@ -245,10 +245,11 @@ static void test_log_scalars(void)
 	      SC_KIND_LOG, "seq 20 priv_flags 0x12",
 	      "{\"seq\":20,\"key\":\"priv_flags\",\"priv_flags\":18}");
 	u32 = 1;
+	/* well past __SHADOW_LOG_MAX, so that new keys leave it unknown */
 	check("log: unknown key is shown by number",
-	      LOG(21, __SHADOW_LOG_MAX + 5, u32), SC_KIND_LOG,
-	      "seq 21 key-19 len 4",
-	      "{\"seq\":21,\"key\":\"key-19\",\"len\":4}");
+	      LOG(21, 1000, u32), SC_KIND_LOG,
+	      "seq 21 key-1000 len 4",
+	      "{\"seq\":21,\"key\":\"key-1000\",\"len\":4}");
 	check("log: 64-bit sequence number",
 	      LOG(0x123456789ULL, SHADOW_LOG_MTU, u32), SC_KIND_LOG,
 	      "seq 4886718345 mtu 1",
@@ -263,9 +264,10 @@ static void test_log_ethtool(void)
 	struct ethtool_channels ch = { ETHTOOL_GCHANNELS, 0, 0, 1, 8,
 				       0, 0, 1, 4 };
 	struct ethtool_wolinfo wol = { ETHTOOL_GWOL, 0x21, 0x20, { 0 } };
-	struct ethtool_eee eee = { .cmd = ETHTOOL_GEEE, .advertised = 0x28,
-				   .eee_enabled = 1, .tx_lpi_enabled = 0,
-				   .tx_lpi_timer = 100 };
+	/* bit 49 of the link modes, past what struct ethtool_eee held */
+	struct shadow_log_eee eee = { .advertised = 1ULL << 49 | 0x28,
+				      .eee_enabled = 1, .tx_lpi_enabled = 0,
+				      .tx_lpi_timer = 100 };
 
 	check("log: ring", LOG(15, SHADOW_LOG_RING, ring), SC_KIND_LOG,
 	      "seq 15 ring rx 256 rx-mini 0 rx-jumbo 0 tx 256",
@@ -280,8 +282,49 @@ static void test_log_ethtool(void)
 	      "seq 24 wol supported 0x21 wolopts 0x20",
 	      "{\"seq\":24,\"key\":\"wol\",\"supported\":33,\"wolopts\":32}");
 	check("log: eee", LOG(25, SHADOW_LOG_EEE, eee), SC_KIND_LOG,
-	      "seq 25 eee enabled on tx-lpi off tx-lpi-timer 100 advertised 0x28",
-	      "{\"seq\":25,\"key\":\"eee\",\"eee_enabled\":true,\"tx_lpi_enabled\":false,\"tx_lpi_timer\":100,\"advertised\":40}");
+	      "seq 25 eee enabled on tx-lpi off tx-lpi-timer 100 advertised 0x0002000000000028",
+	      "{\"seq\":25,\"key\":\"eee\",\"eee_enabled\":true,\"tx_lpi_enabled\":false,\"tx_lpi_timer\":100,\"advertised\":\"0x0002000000000028\"}");
+}
+
+/* An RSS entry as linux/shadow.h lays it out, less its last CUT bytes. */
+static struct nl_msg *rss_msg(__u64 seq, __u32 hfunc, const __u16 *indir,
+			      __u16 indir_size, const __u8 *key,
+			      __u16 key_size, int cut)
+{
+	struct shadow_log_rss rss = { .hfunc = hfunc,
+				      .indir_size = indir_size,
+				      .key_size = key_size };
+	unsigned char buf[256];
+	size_t len = sizeof(rss);
+
+	memcpy(buf, &rss, sizeof(rss));
+	if (indir_size)
+		memcpy(buf + len, indir, indir_size * sizeof(*indir));
+	len += indir_size * sizeof(*indir);
+	if (key_size)
+		memcpy(buf + len, key, key_size);
+	len += key_size;
+	return log_msg(seq, SHADOW_LOG_RSS, buf, len - cut);
+}
+
+static const __u16 rss_indir[8] = { 0, 1, 2, 3, 0, 1, 2, 3 };
+static const __u8 rss_key[4] = { 0x6d, 0x5a, 0x56, 0xda };
+
+static void test_log_rss(void)
+{
+	check("log: rss, 8-entry table and 4-byte key",
+	      rss_msg(40, 0x1, rss_indir, 8, rss_key, 4, 0),
+	      SC_KIND_LOG,
+	      "seq 40 rss hfunc 0x1 indir 0 1 2 3 0 1 2 3 key 6d:5a:56:da",
+	      "{\"seq\":40,\"key\":\"rss\",\"hfunc\":1,\"indir\":[0,1,2,3,0,1,2,3],\"hkey\":\"6d:5a:56:da\"}");
+	check("log: rss without a key",
+	      rss_msg(41, 0x2, rss_indir, 4, NULL, 0, 0),
+	      SC_KIND_LOG, "seq 41 rss hfunc 0x2 indir 0 1 2 3",
+	      "{\"seq\":41,\"key\":\"rss\",\"hfunc\":2,\"indir\":[0,1,2,3]}");
+	check("log: rss without a table, 1-byte key",
+	      rss_msg(42, 0x1, NULL, 0, rss_key, 1, 0),
+	      SC_KIND_LOG, "seq 42 rss hfunc 0x1 key 6d",
+	      "{\"seq\":42,\"key\":\"rss\",\"hfunc\":1,\"indir\":[],\"hkey\":\"6d\"}");
 }
 
 /* Every field of struct ethtool_coalesce by its C name, cmd aside. */
@@ -336,8 +379,17 @@ static void test_log_errors(void)
 		    log_msg(31, SHADOW_LOG_COALESCE, &ring, sizeof(ring)),
 		    SC_KIND_LOG, "coalesce data is 36 bytes, expected 92");
 	check_error("log: short eee data is an error",
-		    log_msg(32, SHADOW_LOG_EEE, &ring, 0), SC_KIND_LOG,
-		    "eee data is 0 bytes");
+		    log_msg(32, SHADOW_LOG_EEE, &ring, 20), SC_KIND_LOG,
+		    "eee data is 20 bytes, expected 24");
+	check_error("log: rss data shorter than its sizes is an error",
+		    rss_msg(36, 0x1, rss_indir, 8, rss_key, 4, 1),
+		    SC_KIND_LOG, "log entry seq 36: rss data is 27 bytes, expected 28");
+	check_error("log: rss data shorter than its table is an error",
+		    rss_msg(37, 0x1, rss_indir, 8, NULL, 0, 2),
+		    SC_KIND_LOG, "rss data is 22 bytes, expected 24");
+	check_error("log: rss data without its sizes is an error",
+		    log_msg(38, SHADOW_LOG_RSS, rss_key, 4), SC_KIND_LOG,
+		    "rss data is 4 bytes, expected 8");
 	check_error("log: short mtu data is an error",
 		    LOG(33, SHADOW_LOG_MTU, u16), SC_KIND_LOG,
 		    "mtu data is 2 bytes, expected 4");
@@ -370,10 +422,11 @@ static struct nl_msg *obj_msg(__u32 type, __u64 id, __u32 ifindex,
 
 static void test_obj(void)
 {
-	check("obj: netdev", obj_msg(SHADOW_OBJ_NETDEV, 0, 2, "0000:00:02.0"),
+	check("obj: netdev, with its driver's asks decoded",
+	      obj_msg(SHADOW_OBJ_NETDEV, SHADOW_NETDEV_ID(1544, 2, 1), 2, "0000:00:02.0"),
 	      SC_KIND_OBJ,
-	      "netdev id 0 driver e1000 ifindex 2 bus_addr 0000:00:02.0",
-	      "{\"type\":\"netdev\",\"id\":0,\"driver\":\"e1000\",\"ifindex\":2,\"bus_addr\":\"0000:00:02.0\"}");
+	      "netdev id 281483566646792 priv 1544 txq 2 rxq 1 driver e1000 ifindex 2 bus_addr 0000:00:02.0",
+	      "{\"type\":\"netdev\",\"id\":281483566646792,\"priv\":1544,\"txq\":2,\"rxq\":1,\"driver\":\"e1000\",\"ifindex\":2,\"bus_addr\":\"0000:00:02.0\"}");
 	check("obj: irq", obj_msg(SHADOW_OBJ_IRQ, 11, 2, "0000:00:02.0"),
 	      SC_KIND_OBJ,
 	      "irq id 11 driver e1000 ifindex 2 bus_addr 0000:00:02.0",
@@ -641,6 +694,7 @@ int main(void)
 	test_log_scalars();
 	test_log_ethtool();
 	test_log_coalesce();
+	test_log_rss();
 	test_log_errors();
 	test_obj();
 	test_state_names();

@@ -25,9 +25,10 @@
  *	SHADOW_A_DEV_PRIV_SIZE (u32, bytes of driver private area the
  *	interface's allocation has, 0 if unknown: a later swap can only host
  *	a driver whose private area fits), SHADOW_A_DEV_TXQ / SHADOW_A_DEV_RXQ
- *	(u32, queues allocated), SHADOW_A_DEV_CAN_HOST (string: the shadowed
- *	drivers, among those seen allocating an interface since the shadow
- *	was loaded, whose private area fits, comma-separated; absent if none).
+ *	(u32, queues allocated: a later swap can only host a driver that asks
+ *	for no more), SHADOW_A_DEV_CAN_HOST (string: the shadowed drivers,
+ *	among those seen allocating an interface since the shadow was loaded,
+ *	whose private area and queues fit, comma-separated; absent if none).
  *	Errors: ENODEV (no such interface), ENOENT (not shadowed).
  *
  * SHADOW_CMD_DEV_ATTACH, SHADOW_CMD_DEV_DETACH (do; CAP_NET_ADMIN)
@@ -52,7 +53,9 @@
  *	Request: optionally SHADOW_A_DEV_IFINDEX / SHADOW_A_DEV_IFNAME to keep
  *	only the objects owned through one interface. One message per object:
  *	SHADOW_A_OBJ_TYPE (u32, enum shadow_obj_type), SHADOW_A_OBJ_ID (u64:
- *	the IRQ number, the DMA size in bytes, 0 otherwise), SHADOW_A_OBJ_DRIVER
+ *	the IRQ number, the DMA size in bytes, for a netdev what its driver
+ *	asked of the allocation, before any padding (SHADOW_NETDEV_ID_*
+ *	below), 0 otherwise), SHADOW_A_OBJ_DRIVER
  *	(string), SHADOW_A_DEV_IFINDEX (u32, 0 when not yet registered),
  *	SHADOW_A_DEV_BUS_ADDR (string, when known).
  *
@@ -114,10 +117,13 @@
  * SHADOW_LOG_PAUSE		struct ethtool_pauseparam
  * SHADOW_LOG_CHANNELS		struct ethtool_channels
  * SHADOW_LOG_WOL		struct ethtool_wolinfo
- * SHADOW_LOG_EEE		struct ethtool_eee (reserved: not logged yet, as
- *				the driver callback's type differs from 6.9 on)
+ * SHADOW_LOG_EEE		struct shadow_log_eee: as the driver accepted it
+ * SHADOW_LOG_RSS		struct shadow_log_rss: the default RSS context as
+ *				the driver reports it after an accepted change
  * The ethtool structs are the UAPI structs of the running kernel's
- * linux/ethtool.h with their cmd field as the kernel passed it.
+ * linux/ethtool.h with their cmd field as the kernel passed it. A log
+ * entry is at most 4352 bytes: an RSS table that does not fit is not
+ * logged, and the kernel log says so.
  */
 
 #ifndef _UAPI_LINUX_SHADOW_H
@@ -215,6 +221,7 @@ enum shadow_log_key {
 	SHADOW_LOG_CHANNELS,
 	SHADOW_LOG_WOL,
 	SHADOW_LOG_EEE,
+	SHADOW_LOG_RSS,
 	__SHADOW_LOG_MAX
 };
 
@@ -226,9 +233,37 @@ enum shadow_obj_type {
 	__SHADOW_OBJ_MAX
 };
 
+/*
+ * SHADOW_A_OBJ_ID of a netdev: the private area its driver asked for (bits
+ * 0-31), its TX queues (32-47) and its RX queues (48-63).
+ */
+#define SHADOW_NETDEV_ID(priv, txqs, rxqs) \
+	((__u64)(__u32)(priv) | (__u64)((txqs) & 0xffff) << 32 | \
+	 (__u64)((rxqs) & 0xffff) << 48)
+#define SHADOW_NETDEV_ID_PRIV(id)	((__u32)(id))
+#define SHADOW_NETDEV_ID_TXQ(id)	((__u32)((id) >> 32) & 0xffff)
+#define SHADOW_NETDEV_ID_RXQ(id)	((__u32)((id) >> 48) & 0xffff)
+
 struct shadow_log_vlan {
 	__be16 proto;			/* ETH_P_8021Q or ETH_P_8021AD */
 	__u16 vid;
+};
+
+/* Energy-Efficient Ethernet, the same on every kernel (6.9 changed its type). */
+struct shadow_log_eee {
+	__u64 advertised;		/* ETHTOOL_LINK_MODE_* bits 0-63 */
+	__u32 eee_enabled;
+	__u32 tx_lpi_enabled;
+	__u32 tx_lpi_timer;		/* microseconds */
+	__u32 pad;
+};
+
+/* Receive-side scaling (ethtool -X): indirection table and hash key. */
+struct shadow_log_rss {
+	__u32 hfunc;			/* ETH_RSS_HASH_* bits (linux/ethtool.h) */
+	__u16 indir_size;		/* entries in indir[] */
+	__u16 key_size;			/* bytes of hash key after indir[] */
+	__u16 indir[];			/* each entry's receive queue; then the key */
 };
 
 #endif /* _UAPI_LINUX_SHADOW_H */
