@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Differences between the kernels the shadow supports (Debian 12's 6.1 and
- * 6.12), wrapped here so that no other file carries a version test.
+ * 6.12), wrapped here so that no other file carries a version test; the
+ * exception is net_rss_eee.c, whose hooks take the kernel's own prototypes.
  */
 
 #ifndef _SHADOW_COMPAT_H

@@ -15,7 +15,8 @@
 
 #include "tap.h"
 
-#define SHADOW_LOG_DATA_MAX	128
+/* An RSS table of 2048 entries and its key (uapi/linux/shadow.h). */
+#define SHADOW_LOG_DATA_MAX	4352
 
 struct shadow_log {
 	spinlock_t lock;		/* callers may hold the addr lock */
@@ -25,7 +26,7 @@ struct shadow_log {
 	unsigned int gen;		/* bumps on every change, for dumps */
 };
 
-/* One entry as copied out for a reader. */
+/* One entry as copied out for a reader; too large for the stack. */
 struct shadow_log_item {
 	u32 key;
 	u64 seq;

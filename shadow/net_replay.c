@@ -21,7 +21,9 @@
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/slab.h>
 
+#include "net_rss_eee.h"
 #include "net_swap.h"
 #include "uapi/linux/shadow.h"
 
@@ -309,6 +311,7 @@ static void replay_ethtool(struct shadow_net_dev *sd)
 	replay_coalesce(sd, eto);
 	replay_channels(sd, eto);
 	replay_simple(sd, eto);
+	shadow_replay_eee(sd, eto);
 }
 
 /*
@@ -367,19 +370,22 @@ static void replay_vlans(struct shadow_net_dev *sd)
 	struct shadow_swap *sw = sd->swap;
 	const struct net_device_ops *ops = ndev->netdev_ops;
 	struct shadow_log_vlan v[32] = { { .proto = htons(ETH_P_8021Q), .vid = 0 } };
-	struct shadow_log_item item;
+	struct shadow_log_item *item = kmalloc(sizeof(*item), GFP_KERNEL);
 	unsigned int pos, gen;
 	int i, n;
 
-	for (pos = 0; !shadow_log_item(&sd->log, pos, &item, &gen); pos++) {
-		if (item.key != SHADOW_LOG_VLAN || item.len != sizeof(v[0]))
+	if (!item)
+		shadow_swap_note(sw, "VLAN filters from the log not carried: out of memory");
+	for (pos = 0; item && !shadow_log_item(&sd->log, pos, item, &gen); pos++) {
+		if (item->key != SHADOW_LOG_VLAN || item->len != sizeof(v[0]))
 			continue;
 		for (i = 0; i < 32 && v[i].proto; i++)
-			if (!memcmp(&v[i], item.data, sizeof(v[0])))
+			if (!memcmp(&v[i], item->data, sizeof(v[0])))
 				break;
 		if (i < 32 && !v[i].proto)
-			memcpy(&v[i], item.data, sizeof(v[0]));
+			memcpy(&v[i], item->data, sizeof(v[0]));
 	}
+	kfree(item);
 	vlan_for_each(ndev, collect_vid, v);
 	for (n = 0; n < 32 && v[n].proto; n++)
 		;
@@ -442,6 +448,7 @@ static int replay_open(struct shadow_net_dev *sd)
 int shadow_replay(struct shadow_net_dev *sd)
 {
 	struct net_device *ndev = sd->ndev;
+	int err;
 
 	ASSERT_RTNL();
 	/* The new driver's tables, behind the taps (net_swap.c kept them). */
@@ -455,7 +462,12 @@ int shadow_replay(struct shadow_net_dev *sd)
 	replay_mac(sd);
 	replay_ethtool(sd);
 	replay_features(sd);
-	if (!(ndev->flags & IFF_UP))
+	if (!(ndev->flags & IFF_UP)) {
+		shadow_replay_rss(sd);
 		return 0;
-	return replay_open(sd);
+	}
+	err = replay_open(sd);
+	if (!err)
+		shadow_replay_rss(sd);
+	return err;
 }

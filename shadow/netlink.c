@@ -277,7 +277,7 @@ static int swap_doit(struct sk_buff *skb, struct genl_info *info)
 static int log_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(cb->skb->sk);
-	struct shadow_log_item item;
+	struct shadow_log_item *item;
 	struct shadow_net_dev *sd;
 	struct net_device *ndev;
 	unsigned int gen;
@@ -291,16 +291,21 @@ static int log_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		cb->args[0] = ndev->ifindex;
 		dev_put(ndev);
 	}
+	item = kmalloc(sizeof(*item), GFP_KERNEL);
+	if (!item)
+		return -ENOMEM;
 	ndev = dev_get_by_index(net, cb->args[0]);
-	if (!ndev)
+	if (!ndev) {
+		kfree(item);
 		return -ENODEV;
+	}
 	shadow_net_lock();
 	sd = shadow_net_find(ndev);
 	if (!sd) {
 		NL_SET_ERR_MSG(cb->extack, "interface is not shadowed");
 		err = -ENOENT;
 	}
-	while (sd && !shadow_log_item(&sd->log, cb->args[1], &item, &gen)) {
+	while (sd && !shadow_log_item(&sd->log, cb->args[1], item, &gen)) {
 		cb->seq = gen;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 				  &family, NLM_F_MULTI, SHADOW_CMD_LOG_GET);
@@ -308,9 +313,9 @@ static int log_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		genl_dump_check_consistent(cb, hdr);
 		if (nla_put_u32(skb, SHADOW_A_DEV_IFINDEX, ndev->ifindex) ||
-		    nla_put_u64_64bit(skb, SHADOW_A_LOG_SEQ, item.seq, SHADOW_A_PAD) ||
-		    nla_put_u32(skb, SHADOW_A_LOG_KEY, item.key) ||
-		    nla_put(skb, SHADOW_A_LOG_DATA, item.len, item.data)) {
+		    nla_put_u64_64bit(skb, SHADOW_A_LOG_SEQ, item->seq, SHADOW_A_PAD) ||
+		    nla_put_u32(skb, SHADOW_A_LOG_KEY, item->key) ||
+		    nla_put(skb, SHADOW_A_LOG_DATA, item->len, item->data)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
@@ -319,6 +324,7 @@ static int log_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	shadow_net_unlock();
 	dev_put(ndev);
+	kfree(item);
 	return err ?: skb->len;
 }
 

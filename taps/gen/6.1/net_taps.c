@@ -294,8 +294,7 @@ static int tap_net_ethtool_ops_set_rxfh(struct net_device *arg0,
 {
 	int ret;
 
-	ret = tap_net_orig_ethtool_ops(arg0)->set_rxfh(arg0, indir, key,
-						       hfunc);
+	ret = shadow_net_ethtool_ops_set_rxfh(arg0, indir, key, hfunc);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_RXFH);
 	return ret;
 }
@@ -315,7 +314,7 @@ static int tap_net_ethtool_ops_set_eee(struct net_device *arg0,
 {
 	int ret;
 
-	ret = tap_net_orig_ethtool_ops(arg0)->set_eee(arg0, arg1);
+	ret = shadow_net_ethtool_ops_set_eee(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_EEE);
 	return ret;
 }
@@ -1137,6 +1136,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "rss",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_ETHTOOL_OPS_SET_CHANNELS] = {
 		.name = "set_channels",
@@ -1152,6 +1152,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "eee",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_ETHTOOL_OPS_SET_LINK_KSETTINGS] = {
 		.name = "set_link_ksettings",

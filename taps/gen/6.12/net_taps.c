@@ -310,7 +310,7 @@ static int tap_net_ethtool_ops_set_rxfh(struct net_device *arg0,
 {
 	int ret;
 
-	ret = tap_net_orig_ethtool_ops(arg0)->set_rxfh(arg0, arg1, extack);
+	ret = shadow_net_ethtool_ops_set_rxfh(arg0, arg1, extack);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_RXFH);
 	return ret;
 }
@@ -330,7 +330,7 @@ static int tap_net_ethtool_ops_set_eee(struct net_device *dev,
 {
 	int ret;
 
-	ret = tap_net_orig_ethtool_ops(dev)->set_eee(dev, eee);
+	ret = shadow_net_ethtool_ops_set_eee(dev, eee);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_EEE);
 	return ret;
 }
@@ -1170,6 +1170,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "rss",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_ETHTOOL_OPS_SET_CHANNELS] = {
 		.name = "set_channels",
@@ -1185,6 +1186,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "eee",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_ETHTOOL_OPS_SET_LINK_KSETTINGS] = {
 		.name = "set_link_ksettings",

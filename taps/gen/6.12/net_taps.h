@@ -192,8 +192,15 @@ int shadow_net_ethtool_ops_set_pauseparam(struct net_device *arg0,
 
 int shadow_net_ethtool_ops_set_priv_flags(struct net_device *arg0, u32 arg1);
 
+int shadow_net_ethtool_ops_set_rxfh(struct net_device *arg0,
+				    struct ethtool_rxfh_param *arg1,
+				    struct netlink_ext_ack *extack);
+
 int shadow_net_ethtool_ops_set_channels(struct net_device *arg0,
 					struct ethtool_channels *arg1);
+
+int shadow_net_ethtool_ops_set_eee(struct net_device *dev,
+				   struct ethtool_keee *eee);
 
 struct net_device *shadow_net_alloc_netdev_mqs(int sizeof_priv,
 					       const char *name,
