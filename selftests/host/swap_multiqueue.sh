@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Queue padding and RSS across swaps need a multi-queue NIC: vmxnet3 asks
+# for a queue pair per online CPU. The in-guest suite boots one vCPU (more
+# is slower under TCG on this host), so this boots each pinned kernel with
+# two vCPUs, e1000 and vmxnet3, and runs selftests/swap_multiqueue.sh.
+
+set -o pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/scripts/lib/kernels.sh"
+
+# one KERNEL: the guest test's exit status.
+one()
+{
+	local kver=$1 out=$TOP/build/check/host-swap-multiqueue-$1 status
+
+	make -C "$TOP" --no-print-directory KVER="$kver" modules tools >/dev/null || return 1
+	rm -rf "$out"
+	"$TOP/scripts/vm" -k "$kver" -c 2 -n e1000,vmxnet3 -t 400 -o "$out" -- \
+		bash /shadow/selftests/swap_multiqueue.sh >/dev/null
+	status=$?
+	echo "== $kver"
+	cat "$out/results.tap"
+	[[ $status -eq 0 ]] || { echo "FAIL: $kver: scripts/vm exit $status"; return 1; }
+}
+
+failed=0
+while read -r name _; do
+	one "$name" || failed=1
+done < <(kernel_list)
+[[ $failed -eq 0 ]] || exit 1
+echo "queue padding and RSS carried across swaps, on every kernel"
