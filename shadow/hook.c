@@ -19,6 +19,7 @@
 
 #include <linux/ftrace.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -164,4 +165,21 @@ void shadow_hooks_show(struct seq_file *m, const struct shadow_hooks *hooks)
 			   atomic_long_read(&cls->calls[h->tap->id]),
 			   h->any_caller ? " any-caller" : "");
 	}
+}
+
+/**
+ * shadow_taps_quiesce() - wait until no call is inside a wrapper of a class
+ * @cls: the class
+ *
+ * For unloading, once nothing new can enter the wrappers waited for: a
+ * driver's call redirected before its hook went may still sleep inside one
+ * (register_netdev), and would return into freed text. The last call out
+ * still runs a few instructions of its wrapper after the decrement: an
+ * RCU-tasks grace period waits for those too, as a task leaves them
+ * without a voluntary context switch.
+ */
+void shadow_taps_quiesce(const struct tap_class *cls)
+{
+	wait_var_event(cls->inside, !atomic_read(cls->inside));
+	synchronize_rcu_tasks();
 }

@@ -81,10 +81,14 @@ static void __exit shadow_exit(void)
 {
 	shadow_debugfs_exit();
 	shadow_hooks_remove(net_hooks);
+	/* ORDER: calls redirected before the hooks went may still attach. */
+	shadow_taps_quiesce(&tap_net_class);
 	shadow_nl_exit();
 	shadow_swap_exit();
 	/* ORDER: interfaces go back to their drivers after the last request. */
 	shadow_net_exit();
+	/* ORDER: calls through the tables just restored end before what they use. */
+	shadow_taps_quiesce(&tap_net_class);
 	shadow_obj_exit();
 	shadow_filter_exit();
 	pr_info("unloaded\n");

@@ -11,6 +11,7 @@
 
 #include <linux/types.h>
 #include <linux/atomic.h>
+#include <linux/wait_bit.h>
 
 /* What one interface entry point means to the shadow (the spec's kind). */
 enum tap_kind {
@@ -59,7 +60,19 @@ struct tap_class {
 	const struct tap_hook *hooks;
 	unsigned int nhooks;
 	atomic_long_t *calls;		/* ninfo counters */
+	atomic_t *inside;		/* calls now inside a wrapper */
 };
+
+/*
+ * tap_enter() - called by every generated wrapper before the call it wraps,
+ * so that unloading can wait for the calls still inside the module's text
+ * (a driver's register_netdev may sleep in its wrapper; see
+ * shadow_taps_quiesce()).
+ */
+static inline void tap_enter(const struct tap_class *cls)
+{
+	atomic_inc(cls->inside);
+}
 
 /*
  * tap_done() - called by every generated wrapper after the call it wraps.
@@ -67,11 +80,16 @@ struct tap_class {
  * from turning the wrapper's call into a tail call: a tail call would leave
  * the driver's return address in place, so ftrace would redirect the call
  * once more and loop (TESTBED.md). The taps are also built with
- * -fno-optimize-sibling-calls.
+ * -fno-optimize-sibling-calls. The last call out wakes an unload waiting
+ * for it (the decrement is a full barrier, as wake_up_var() wants).
  */
 static inline void tap_done(const struct tap_class *cls, unsigned int id)
 {
 	atomic_long_inc(&cls->calls[id]);
+	if (atomic_dec_and_test(cls->inside))
+		wake_up_var(cls->inside);
 }
+
+void shadow_taps_quiesce(const struct tap_class *cls);
 
 #endif /* _SHADOW_TAP_H */

@@ -321,6 +321,7 @@ static void emit_stub(struct buf *b, const struct spec *spec,
 		buf_printf(b, "\t%s;\n\n", local);
 		free(local);
 	}
+	buf_printf(b, "\ttap_enter(&tap_%s_class);\n", spec->class);
 	call(b, is_void ? NULL : retvar, callee, &e->proto);
 	buf_printf(b, "\ttap_done(&tap_%s_class, %s);\n", spec->class, id);
 	if (!is_void)
@@ -439,6 +440,7 @@ static void emit_source(struct buf *b, const struct spec *spec,
 
 	id = upper(xasprintf("tap_%s_count", c));
 	buf_printf(b, "\nstatic atomic_long_t tap_%s_calls[%s];\n", c, id);
+	buf_printf(b, "static atomic_t tap_%s_inside;\n", c);
 	buf_printf(b, "\nconst struct tap_class tap_%s_class = {\n", c);
 	buf_printf(b, "\t.name = \"%s\",\n", c);
 	buf_printf(b, "\t.kernel = \"%s\",\n", o->release);
@@ -449,6 +451,7 @@ static void emit_source(struct buf *b, const struct spec *spec,
 		buf_printf(b, "\t.nhooks = %d,\n", nhooks);
 	}
 	buf_printf(b, "\t.calls = tap_%s_calls,\n", c);
+	buf_printf(b, "\t.inside = &tap_%s_inside,\n", c);
 	buf_add(b, "};\n");
 	free(id);
 }

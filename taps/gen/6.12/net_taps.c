@@ -16,6 +16,7 @@ static int tap_net_net_device_ops_ndo_init(struct net_device *dev)
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = tap_net_orig_net_device_ops(dev)->ndo_init(dev);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_INIT);
 	return ret;
@@ -23,6 +24,7 @@ static int tap_net_net_device_ops_ndo_init(struct net_device *dev)
 
 static void tap_net_net_device_ops_ndo_uninit(struct net_device *dev)
 {
+	tap_enter(&tap_net_class);
 	tap_net_orig_net_device_ops(dev)->ndo_uninit(dev);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_UNINIT);
 }
@@ -31,6 +33,7 @@ static int tap_net_net_device_ops_ndo_open(struct net_device *dev)
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_net_device_ops_ndo_open(dev);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_OPEN);
 	return ret;
@@ -40,6 +43,7 @@ static int tap_net_net_device_ops_ndo_stop(struct net_device *dev)
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_net_device_ops_ndo_stop(dev);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_STOP);
 	return ret;
@@ -48,12 +52,14 @@ static int tap_net_net_device_ops_ndo_stop(struct net_device *dev)
 static void tap_net_net_device_ops_ndo_change_rx_flags(struct net_device *dev,
 						       int flags)
 {
+	tap_enter(&tap_net_class);
 	shadow_net_net_device_ops_ndo_change_rx_flags(dev, flags);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_CHANGE_RX_FLAGS);
 }
 
 static void tap_net_net_device_ops_ndo_set_rx_mode(struct net_device *dev)
 {
+	tap_enter(&tap_net_class);
 	shadow_net_net_device_ops_ndo_set_rx_mode(dev);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_SET_RX_MODE);
 }
@@ -63,6 +69,7 @@ static int tap_net_net_device_ops_ndo_set_mac_address(struct net_device *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_net_device_ops_ndo_set_mac_address(dev, addr);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_SET_MAC_ADDRESS);
 	return ret;
@@ -73,6 +80,7 @@ static int tap_net_net_device_ops_ndo_eth_ioctl(struct net_device *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = tap_net_orig_net_device_ops(dev)->ndo_eth_ioctl(dev, ifr, cmd);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_ETH_IOCTL);
 	return ret;
@@ -83,6 +91,7 @@ static int tap_net_net_device_ops_ndo_change_mtu(struct net_device *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_net_device_ops_ndo_change_mtu(dev, new_mtu);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_CHANGE_MTU);
 	return ret;
@@ -91,6 +100,7 @@ static int tap_net_net_device_ops_ndo_change_mtu(struct net_device *dev,
 static void tap_net_net_device_ops_ndo_tx_timeout(struct net_device *dev,
 						  unsigned int txqueue)
 {
+	tap_enter(&tap_net_class);
 	tap_net_orig_net_device_ops(dev)->ndo_tx_timeout(dev, txqueue);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_TX_TIMEOUT);
 }
@@ -100,6 +110,7 @@ static int tap_net_net_device_ops_ndo_vlan_rx_add_vid(struct net_device *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_net_device_ops_ndo_vlan_rx_add_vid(dev, proto, vid);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_VLAN_RX_ADD_VID);
 	return ret;
@@ -110,6 +121,7 @@ static int tap_net_net_device_ops_ndo_vlan_rx_kill_vid(struct net_device *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_net_device_ops_ndo_vlan_rx_kill_vid(dev, proto, vid);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_VLAN_RX_KILL_VID);
 	return ret;
@@ -120,6 +132,7 @@ static int tap_net_net_device_ops_ndo_set_features(struct net_device *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_net_device_ops_ndo_set_features(dev, features);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_SET_FEATURES);
 	return ret;
@@ -131,6 +144,7 @@ static int tap_net_net_device_ops_ndo_setup_tc(struct net_device *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = tap_net_orig_net_device_ops(dev)->ndo_setup_tc(dev, type,
 							     type_data);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_SETUP_TC);
@@ -142,6 +156,7 @@ static int tap_net_net_device_ops_ndo_bpf(struct net_device *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = tap_net_orig_net_device_ops(dev)->ndo_bpf(dev, bpf);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_BPF);
 	return ret;
@@ -153,6 +168,7 @@ static int tap_net_net_device_ops_ndo_hwtstamp_set(struct net_device *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = tap_net_orig_net_device_ops(dev)->ndo_hwtstamp_set(dev,
 								 kernel_config,
 								 extack);
@@ -211,6 +227,7 @@ static int tap_net_ethtool_ops_set_wol(struct net_device *arg0,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_ethtool_ops_set_wol(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_WOL);
 	return ret;
@@ -219,6 +236,7 @@ static int tap_net_ethtool_ops_set_wol(struct net_device *arg0,
 static void tap_net_ethtool_ops_set_msglevel(struct net_device *arg0,
 					     u32 arg1)
 {
+	tap_enter(&tap_net_class);
 	shadow_net_ethtool_ops_set_msglevel(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_MSGLEVEL);
 }
@@ -227,6 +245,7 @@ static int tap_net_ethtool_ops_nway_reset(struct net_device *arg0)
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = tap_net_orig_ethtool_ops(arg0)->nway_reset(arg0);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_NWAY_RESET);
 	return ret;
@@ -239,6 +258,7 @@ static int tap_net_ethtool_ops_set_coalesce(struct net_device *arg0,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_ethtool_ops_set_coalesce(arg0, arg1, arg2, arg3);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_COALESCE);
 	return ret;
@@ -251,6 +271,7 @@ static int tap_net_ethtool_ops_set_ringparam(struct net_device *arg0,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_ethtool_ops_set_ringparam(arg0, arg1, arg2, arg3);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_RINGPARAM);
 	return ret;
@@ -261,6 +282,7 @@ static int tap_net_ethtool_ops_set_pauseparam(struct net_device *arg0,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_ethtool_ops_set_pauseparam(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_PAUSEPARAM);
 	return ret;
@@ -270,6 +292,7 @@ static void tap_net_ethtool_ops_self_test(struct net_device *arg0,
 					  struct ethtool_test *arg1,
 					  u64 *arg2)
 {
+	tap_enter(&tap_net_class);
 	tap_net_orig_ethtool_ops(arg0)->self_test(arg0, arg1, arg2);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SELF_TEST);
 }
@@ -279,6 +302,7 @@ static int tap_net_ethtool_ops_set_phys_id(struct net_device *arg0,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = tap_net_orig_ethtool_ops(arg0)->set_phys_id(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_PHYS_ID);
 	return ret;
@@ -289,6 +313,7 @@ static int tap_net_ethtool_ops_set_priv_flags(struct net_device *arg0,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_ethtool_ops_set_priv_flags(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_PRIV_FLAGS);
 	return ret;
@@ -299,6 +324,7 @@ static int tap_net_ethtool_ops_set_rxnfc(struct net_device *arg0,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = tap_net_orig_ethtool_ops(arg0)->set_rxnfc(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_RXNFC);
 	return ret;
@@ -310,6 +336,7 @@ static int tap_net_ethtool_ops_set_rxfh(struct net_device *arg0,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_ethtool_ops_set_rxfh(arg0, arg1, extack);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_RXFH);
 	return ret;
@@ -320,6 +347,7 @@ static int tap_net_ethtool_ops_set_channels(struct net_device *arg0,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_ethtool_ops_set_channels(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_CHANNELS);
 	return ret;
@@ -330,6 +358,7 @@ static int tap_net_ethtool_ops_set_eee(struct net_device *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_ethtool_ops_set_eee(dev, eee);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_EEE);
 	return ret;
@@ -340,6 +369,7 @@ static int tap_net_ethtool_ops_set_link_ksettings(struct net_device *arg0,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = tap_net_orig_ethtool_ops(arg0)->set_link_ksettings(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_LINK_KSETTINGS);
 	return ret;
@@ -350,6 +380,7 @@ static int tap_net_ethtool_ops_set_fecparam(struct net_device *arg0,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = tap_net_orig_ethtool_ops(arg0)->set_fecparam(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_ETHTOOL_OPS_SET_FECPARAM);
 	return ret;
@@ -399,6 +430,7 @@ static int tap_net_pci_driver_probe(struct pci_dev *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = tap_net_orig_pci_driver(dev)->probe(dev, id);
 	tap_done(&tap_net_class, TAP_NET_PCI_DRIVER_PROBE);
 	return ret;
@@ -406,12 +438,14 @@ static int tap_net_pci_driver_probe(struct pci_dev *dev,
 
 static void tap_net_pci_driver_remove(struct pci_dev *dev)
 {
+	tap_enter(&tap_net_class);
 	tap_net_orig_pci_driver(dev)->remove(dev);
 	tap_done(&tap_net_class, TAP_NET_PCI_DRIVER_REMOVE);
 }
 
 static void tap_net_pci_driver_shutdown(struct pci_dev *dev)
 {
+	tap_enter(&tap_net_class);
 	tap_net_orig_pci_driver(dev)->shutdown(dev);
 	tap_done(&tap_net_class, TAP_NET_PCI_DRIVER_SHUTDOWN);
 }
@@ -434,6 +468,7 @@ static int tap_net_virtio_driver_probe(struct virtio_device *dev)
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = tap_net_orig_virtio_driver(dev)->probe(dev);
 	tap_done(&tap_net_class, TAP_NET_VIRTIO_DRIVER_PROBE);
 	return ret;
@@ -441,6 +476,7 @@ static int tap_net_virtio_driver_probe(struct virtio_device *dev)
 
 static void tap_net_virtio_driver_remove(struct virtio_device *dev)
 {
+	tap_enter(&tap_net_class);
 	tap_net_orig_virtio_driver(dev)->remove(dev);
 	tap_done(&tap_net_class, TAP_NET_VIRTIO_DRIVER_REMOVE);
 }
@@ -466,6 +502,7 @@ static struct net_device *tap_net_alloc_netdev_mqs(int sizeof_priv,
 {
 	struct net_device *ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_alloc_netdev_mqs(sizeof_priv, name, name_assign_type,
 					  setup, txqs, rxqs);
 	tap_done(&tap_net_class, TAP_NET_ALLOC_NETDEV_MQS);
@@ -478,6 +515,7 @@ static struct net_device *tap_net_alloc_etherdev_mqs(int sizeof_priv,
 {
 	struct net_device *ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
 	tap_done(&tap_net_class, TAP_NET_ALLOC_ETHERDEV_MQS);
 	return ret;
@@ -490,6 +528,7 @@ static struct net_device *tap_net_devm_alloc_etherdev_mqs(struct device *dev,
 {
 	struct net_device *ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_devm_alloc_etherdev_mqs(dev, sizeof_priv, txqs, rxqs);
 	tap_done(&tap_net_class, TAP_NET_DEVM_ALLOC_ETHERDEV_MQS);
 	return ret;
@@ -499,6 +538,7 @@ static int tap_net_register_netdev(struct net_device *dev)
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_register_netdev(dev);
 	tap_done(&tap_net_class, TAP_NET_REGISTER_NETDEV);
 	return ret;
@@ -508,6 +548,7 @@ static int tap_net_register_netdevice(struct net_device *dev)
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_register_netdevice(dev);
 	tap_done(&tap_net_class, TAP_NET_REGISTER_NETDEVICE);
 	return ret;
@@ -515,6 +556,7 @@ static int tap_net_register_netdevice(struct net_device *dev)
 
 static void tap_net_unregister_netdev(struct net_device *dev)
 {
+	tap_enter(&tap_net_class);
 	shadow_net_unregister_netdev(dev);
 	tap_done(&tap_net_class, TAP_NET_UNREGISTER_NETDEV);
 }
@@ -522,12 +564,14 @@ static void tap_net_unregister_netdev(struct net_device *dev)
 static void tap_net_unregister_netdevice_queue(struct net_device *dev,
 					       struct list_head *head)
 {
+	tap_enter(&tap_net_class);
 	shadow_net_unregister_netdevice_queue(dev, head);
 	tap_done(&tap_net_class, TAP_NET_UNREGISTER_NETDEVICE_QUEUE);
 }
 
 static void tap_net_free_netdev(struct net_device *dev)
 {
+	tap_enter(&tap_net_class);
 	shadow_net_free_netdev(dev);
 	tap_done(&tap_net_class, TAP_NET_FREE_NETDEV);
 }
@@ -539,6 +583,7 @@ static int tap_net_request_threaded_irq(unsigned int irq, irq_handler_t handler,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_request_threaded_irq(irq, handler, thread_fn, flags,
 					      name, dev);
 	tap_done(&tap_net_class, TAP_NET_REQUEST_THREADED_IRQ);
@@ -549,6 +594,7 @@ static const void *tap_net_free_irq(unsigned int arg0, void *arg1)
 {
 	const void *ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_free_irq(arg0, arg1);
 	tap_done(&tap_net_class, TAP_NET_FREE_IRQ);
 	return ret;
@@ -562,6 +608,7 @@ static int tap_net_pci_alloc_irq_vectors_affinity(struct pci_dev *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = pci_alloc_irq_vectors_affinity(dev, min_vecs, max_vecs, flags,
 					     affd);
 	tap_done(&tap_net_class, TAP_NET_PCI_ALLOC_IRQ_VECTORS_AFFINITY);
@@ -570,6 +617,7 @@ static int tap_net_pci_alloc_irq_vectors_affinity(struct pci_dev *dev,
 
 static void tap_net_pci_free_irq_vectors(struct pci_dev *dev)
 {
+	tap_enter(&tap_net_class);
 	pci_free_irq_vectors(dev);
 	tap_done(&tap_net_class, TAP_NET_PCI_FREE_IRQ_VECTORS);
 }
@@ -579,12 +627,14 @@ static void tap_net_netif_napi_add_weight(struct net_device *dev,
 					  int (*poll)(struct napi_struct *, int),
 					  int weight)
 {
+	tap_enter(&tap_net_class);
 	shadow_net_netif_napi_add_weight(dev, napi, poll, weight);
 	tap_done(&tap_net_class, TAP_NET_NETIF_NAPI_ADD_WEIGHT);
 }
 
 static void tap_net___netif_napi_del(struct napi_struct *napi)
 {
+	tap_enter(&tap_net_class);
 	shadow_net___netif_napi_del(napi);
 	tap_done(&tap_net_class, TAP_NET___NETIF_NAPI_DEL);
 }
@@ -595,6 +645,7 @@ static void *tap_net_dma_alloc_attrs(struct device *dev, size_t size,
 {
 	void *ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
 	tap_done(&tap_net_class, TAP_NET_DMA_ALLOC_ATTRS);
 	return ret;
@@ -604,6 +655,7 @@ static void tap_net_dma_free_attrs(struct device *dev, size_t size,
 				   void *cpu_addr, dma_addr_t dma_handle,
 				   unsigned long attrs)
 {
+	tap_enter(&tap_net_class);
 	shadow_net_dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
 	tap_done(&tap_net_class, TAP_NET_DMA_FREE_ATTRS);
 }
@@ -614,6 +666,7 @@ static void *tap_net_dmam_alloc_attrs(struct device *dev, size_t size,
 {
 	void *ret;
 
+	tap_enter(&tap_net_class);
 	ret = dmam_alloc_attrs(dev, size, dma_handle, gfp, attrs);
 	tap_done(&tap_net_class, TAP_NET_DMAM_ALLOC_ATTRS);
 	return ret;
@@ -621,24 +674,28 @@ static void *tap_net_dmam_alloc_attrs(struct device *dev, size_t size,
 
 static void tap_net_netif_carrier_on(struct net_device *dev)
 {
+	tap_enter(&tap_net_class);
 	shadow_net_netif_carrier_on(dev);
 	tap_done(&tap_net_class, TAP_NET_NETIF_CARRIER_ON);
 }
 
 static void tap_net_netif_carrier_off(struct net_device *dev)
 {
+	tap_enter(&tap_net_class);
 	shadow_net_netif_carrier_off(dev);
 	tap_done(&tap_net_class, TAP_NET_NETIF_CARRIER_OFF);
 }
 
 static void tap_net_netif_device_attach(struct net_device *dev)
 {
+	tap_enter(&tap_net_class);
 	netif_device_attach(dev);
 	tap_done(&tap_net_class, TAP_NET_NETIF_DEVICE_ATTACH);
 }
 
 static void tap_net_netif_device_detach(struct net_device *dev)
 {
+	tap_enter(&tap_net_class);
 	netif_device_detach(dev);
 	tap_done(&tap_net_class, TAP_NET_NETIF_DEVICE_DETACH);
 }
@@ -649,6 +706,7 @@ static int tap_net___pci_register_driver(struct pci_driver *arg0,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = __pci_register_driver(arg0, arg1, mod_name);
 	tap_done(&tap_net_class, TAP_NET___PCI_REGISTER_DRIVER);
 	return ret;
@@ -656,6 +714,7 @@ static int tap_net___pci_register_driver(struct pci_driver *arg0,
 
 static void tap_net_pci_unregister_driver(struct pci_driver *dev)
 {
+	tap_enter(&tap_net_class);
 	pci_unregister_driver(dev);
 	tap_done(&tap_net_class, TAP_NET_PCI_UNREGISTER_DRIVER);
 }
@@ -665,6 +724,7 @@ static int tap_net___register_virtio_driver(struct virtio_driver *drv,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = __register_virtio_driver(drv, owner);
 	tap_done(&tap_net_class, TAP_NET___REGISTER_VIRTIO_DRIVER);
 	return ret;
@@ -672,6 +732,7 @@ static int tap_net___register_virtio_driver(struct virtio_driver *drv,
 
 static void tap_net_unregister_virtio_driver(struct virtio_driver *drv)
 {
+	tap_enter(&tap_net_class);
 	unregister_virtio_driver(drv);
 	tap_done(&tap_net_class, TAP_NET_UNREGISTER_VIRTIO_DRIVER);
 }
@@ -681,6 +742,7 @@ static int tap_net_netif_set_real_num_tx_queues(struct net_device *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_netif_set_real_num_tx_queues(dev, txq);
 	tap_done(&tap_net_class, TAP_NET_NETIF_SET_REAL_NUM_TX_QUEUES);
 	return ret;
@@ -691,6 +753,7 @@ static int tap_net_netif_set_real_num_rx_queues(struct net_device *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = shadow_net_netif_set_real_num_rx_queues(dev, rxq);
 	tap_done(&tap_net_class, TAP_NET_NETIF_SET_REAL_NUM_RX_QUEUES);
 	return ret;
@@ -699,6 +762,7 @@ static int tap_net_netif_set_real_num_rx_queues(struct net_device *dev,
 static void tap_net_dev_addr_mod(struct net_device *dev, unsigned int offset,
 				 const void *addr, size_t len)
 {
+	tap_enter(&tap_net_class);
 	shadow_net_dev_addr_mod(dev, offset, addr, len);
 	tap_done(&tap_net_class, TAP_NET_DEV_ADDR_MOD);
 }
@@ -707,6 +771,7 @@ static int tap_net_dma_set_mask(struct device *dev, u64 mask)
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = dma_set_mask(dev, mask);
 	tap_done(&tap_net_class, TAP_NET_DMA_SET_MASK);
 	return ret;
@@ -716,6 +781,7 @@ static int tap_net_dma_set_coherent_mask(struct device *dev, u64 mask)
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = dma_set_coherent_mask(dev, mask);
 	tap_done(&tap_net_class, TAP_NET_DMA_SET_COHERENT_MASK);
 	return ret;
@@ -724,12 +790,14 @@ static int tap_net_dma_set_coherent_mask(struct device *dev, u64 mask)
 static void tap_net_xdp_features_set_redirect_target(struct net_device *dev,
 						     bool support_sg)
 {
+	tap_enter(&tap_net_class);
 	xdp_features_set_redirect_target(dev, support_sg);
 	tap_done(&tap_net_class, TAP_NET_XDP_FEATURES_SET_REDIRECT_TARGET);
 }
 
 static void tap_net_xdp_features_clear_redirect_target(struct net_device *dev)
 {
+	tap_enter(&tap_net_class);
 	xdp_features_clear_redirect_target(dev);
 	tap_done(&tap_net_class, TAP_NET_XDP_FEATURES_CLEAR_REDIRECT_TARGET);
 }
@@ -737,6 +805,7 @@ static void tap_net_xdp_features_clear_redirect_target(struct net_device *dev)
 static void tap_net_cpu_latency_qos_add_request(struct pm_qos_request *req,
 						s32 value)
 {
+	tap_enter(&tap_net_class);
 	cpu_latency_qos_add_request(req, value);
 	tap_done(&tap_net_class, TAP_NET_CPU_LATENCY_QOS_ADD_REQUEST);
 }
@@ -744,12 +813,14 @@ static void tap_net_cpu_latency_qos_add_request(struct pm_qos_request *req,
 static void tap_net_cpu_latency_qos_update_request(struct pm_qos_request *req,
 						   s32 new_value)
 {
+	tap_enter(&tap_net_class);
 	cpu_latency_qos_update_request(req, new_value);
 	tap_done(&tap_net_class, TAP_NET_CPU_LATENCY_QOS_UPDATE_REQUEST);
 }
 
 static void tap_net_cpu_latency_qos_remove_request(struct pm_qos_request *req)
 {
+	tap_enter(&tap_net_class);
 	cpu_latency_qos_remove_request(req);
 	tap_done(&tap_net_class, TAP_NET_CPU_LATENCY_QOS_REMOVE_REQUEST);
 }
@@ -761,6 +832,7 @@ static struct resource *tap_net___request_region(struct resource *arg0,
 {
 	struct resource *ret;
 
+	tap_enter(&tap_net_class);
 	ret = __request_region(arg0, start, n, name, flags);
 	tap_done(&tap_net_class, TAP_NET___REQUEST_REGION);
 	return ret;
@@ -770,6 +842,7 @@ static void tap_net___release_region(struct resource *arg0,
 				     resource_size_t arg1,
 				     resource_size_t arg2)
 {
+	tap_enter(&tap_net_class);
 	__release_region(arg0, arg1, arg2);
 	tap_done(&tap_net_class, TAP_NET___RELEASE_REGION);
 }
@@ -781,6 +854,7 @@ static struct dma_pool *tap_net_dma_pool_create(const char *name,
 {
 	struct dma_pool *ret;
 
+	tap_enter(&tap_net_class);
 	ret = dma_pool_create(name, dev, size, align, allocation);
 	tap_done(&tap_net_class, TAP_NET_DMA_POOL_CREATE);
 	return ret;
@@ -788,6 +862,7 @@ static struct dma_pool *tap_net_dma_pool_create(const char *name,
 
 static void tap_net_dma_pool_destroy(struct dma_pool *pool)
 {
+	tap_enter(&tap_net_class);
 	dma_pool_destroy(pool);
 	tap_done(&tap_net_class, TAP_NET_DMA_POOL_DESTROY);
 }
@@ -797,6 +872,7 @@ static int tap_net_request_firmware(const struct firmware **fw,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = request_firmware(fw, name, device);
 	tap_done(&tap_net_class, TAP_NET_REQUEST_FIRMWARE);
 	return ret;
@@ -804,6 +880,7 @@ static int tap_net_request_firmware(const struct firmware **fw,
 
 static void tap_net_release_firmware(const struct firmware *fw)
 {
+	tap_enter(&tap_net_class);
 	release_firmware(fw);
 	tap_done(&tap_net_class, TAP_NET_RELEASE_FIRMWARE);
 }
@@ -813,6 +890,7 @@ static struct ptp_clock *tap_net_ptp_clock_register(struct ptp_clock_info *info,
 {
 	struct ptp_clock *ret;
 
+	tap_enter(&tap_net_class);
 	ret = ptp_clock_register(info, parent);
 	tap_done(&tap_net_class, TAP_NET_PTP_CLOCK_REGISTER);
 	return ret;
@@ -822,6 +900,7 @@ static int tap_net_ptp_clock_unregister(struct ptp_clock *ptp)
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = ptp_clock_unregister(ptp);
 	tap_done(&tap_net_class, TAP_NET_PTP_CLOCK_UNREGISTER);
 	return ret;
@@ -833,6 +912,7 @@ static int tap_net___xdp_rxq_info_reg(struct xdp_rxq_info *xdp_rxq,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = __xdp_rxq_info_reg(xdp_rxq, dev, queue_index, napi_id,
 				 frag_size);
 	tap_done(&tap_net_class, TAP_NET___XDP_RXQ_INFO_REG);
@@ -841,6 +921,7 @@ static int tap_net___xdp_rxq_info_reg(struct xdp_rxq_info *xdp_rxq,
 
 static void tap_net_xdp_rxq_info_unreg(struct xdp_rxq_info *xdp_rxq)
 {
+	tap_enter(&tap_net_class);
 	xdp_rxq_info_unreg(xdp_rxq);
 	tap_done(&tap_net_class, TAP_NET_XDP_RXQ_INFO_UNREG);
 }
@@ -849,6 +930,7 @@ static struct failover *tap_net_net_failover_create(struct net_device *standby_d
 {
 	struct failover *ret;
 
+	tap_enter(&tap_net_class);
 	ret = net_failover_create(standby_dev);
 	tap_done(&tap_net_class, TAP_NET_NET_FAILOVER_CREATE);
 	return ret;
@@ -856,6 +938,7 @@ static struct failover *tap_net_net_failover_create(struct net_device *standby_d
 
 static void tap_net_net_failover_destroy(struct failover *failover)
 {
+	tap_enter(&tap_net_class);
 	net_failover_destroy(failover);
 	tap_done(&tap_net_class, TAP_NET_NET_FAILOVER_DESTROY);
 }
@@ -864,6 +947,7 @@ static int tap_net_register_virtio_device(struct virtio_device *dev)
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = register_virtio_device(dev);
 	tap_done(&tap_net_class, TAP_NET_REGISTER_VIRTIO_DEVICE);
 	return ret;
@@ -871,12 +955,14 @@ static int tap_net_register_virtio_device(struct virtio_device *dev)
 
 static void tap_net_unregister_virtio_device(struct virtio_device *dev)
 {
+	tap_enter(&tap_net_class);
 	unregister_virtio_device(dev);
 	tap_done(&tap_net_class, TAP_NET_UNREGISTER_VIRTIO_DEVICE);
 }
 
 static void tap_net_dev_close(struct net_device *dev)
 {
+	tap_enter(&tap_net_class);
 	dev_close(dev);
 	tap_done(&tap_net_class, TAP_NET_DEV_CLOSE);
 }
@@ -887,6 +973,7 @@ static int tap_net___netif_set_xps_queue(struct net_device *dev,
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = __netif_set_xps_queue(dev, mask, index, type);
 	tap_done(&tap_net_class, TAP_NET___NETIF_SET_XPS_QUEUE);
 	return ret;
@@ -894,30 +981,35 @@ static int tap_net___netif_set_xps_queue(struct net_device *dev,
 
 static void tap_net_netdev_notify_peers(struct net_device *dev)
 {
+	tap_enter(&tap_net_class);
 	netdev_notify_peers(dev);
 	tap_done(&tap_net_class, TAP_NET_NETDEV_NOTIFY_PEERS);
 }
 
 static void tap_net_virtio_reset_device(struct virtio_device *dev)
 {
+	tap_enter(&tap_net_class);
 	virtio_reset_device(dev);
 	tap_done(&tap_net_class, TAP_NET_VIRTIO_RESET_DEVICE);
 }
 
 static void tap_net_virtio_config_changed(struct virtio_device *dev)
 {
+	tap_enter(&tap_net_class);
 	virtio_config_changed(dev);
 	tap_done(&tap_net_class, TAP_NET_VIRTIO_CONFIG_CHANGED);
 }
 
 static void tap_net_virtio_config_driver_enable(struct virtio_device *dev)
 {
+	tap_enter(&tap_net_class);
 	virtio_config_driver_enable(dev);
 	tap_done(&tap_net_class, TAP_NET_VIRTIO_CONFIG_DRIVER_ENABLE);
 }
 
 static void tap_net_virtio_config_driver_disable(struct virtio_device *dev)
 {
+	tap_enter(&tap_net_class);
 	virtio_config_driver_disable(dev);
 	tap_done(&tap_net_class, TAP_NET_VIRTIO_CONFIG_DRIVER_DISABLE);
 }
@@ -926,6 +1018,7 @@ static int tap_net_virtio_device_freeze(struct virtio_device *dev)
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = virtio_device_freeze(dev);
 	tap_done(&tap_net_class, TAP_NET_VIRTIO_DEVICE_FREEZE);
 	return ret;
@@ -935,6 +1028,7 @@ static int tap_net_virtio_device_restore(struct virtio_device *dev)
 {
 	int ret;
 
+	tap_enter(&tap_net_class);
 	ret = virtio_device_restore(dev);
 	tap_done(&tap_net_class, TAP_NET_VIRTIO_DEVICE_RESTORE);
 	return ret;
@@ -942,6 +1036,7 @@ static int tap_net_virtio_device_restore(struct virtio_device *dev)
 
 static void tap_net_virtio_break_device(struct virtio_device *dev)
 {
+	tap_enter(&tap_net_class);
 	virtio_break_device(dev);
 	tap_done(&tap_net_class, TAP_NET_VIRTIO_BREAK_DEVICE);
 }
@@ -959,6 +1054,7 @@ static struct virtqueue *tap_net_vring_create_virtqueue(unsigned int index,
 {
 	struct virtqueue *ret;
 
+	tap_enter(&tap_net_class);
 	ret = vring_create_virtqueue(index, num, vring_align, vdev,
 				     weak_barriers, may_reduce_num, ctx, notify,
 				     callback, name);
@@ -968,6 +1064,7 @@ static struct virtqueue *tap_net_vring_create_virtqueue(unsigned int index,
 
 static void tap_net_vring_del_virtqueue(struct virtqueue *vq)
 {
+	tap_enter(&tap_net_class);
 	vring_del_virtqueue(vq);
 	tap_done(&tap_net_class, TAP_NET_VRING_DEL_VIRTQUEUE);
 }
@@ -1962,6 +2059,7 @@ static const struct tap_hook tap_net_hooks[] = {
 };
 
 static atomic_long_t tap_net_calls[TAP_NET_COUNT];
+static atomic_t tap_net_inside;
 
 const struct tap_class tap_net_class = {
 	.name = "net",
@@ -1971,4 +2069,5 @@ const struct tap_class tap_net_class = {
 	.hooks = tap_net_hooks,
 	.nhooks = 61,
 	.calls = tap_net_calls,
+	.inside = &tap_net_inside,
 };
