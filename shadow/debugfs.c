@@ -2,11 +2,12 @@
 /*
  * /sys/kernel/debug/shadow/: what the shadow sees, for tests and for a
  * person debugging it. "drivers" lists the shadowed driver modules; "taps"
- * lists every driver->kernel tap with its state and call count. One knob,
- * for the tests of a swap's failure paths: writing N to "fail_open" makes
- * the next N opens a swap's replay asks of a new driver fail with EIO, as
- * a driver that cannot open would. The control interface proper is
- * generic netlink.
+ * lists every driver->kernel tap with its state and call count. Two knobs,
+ * for tests: writing N to "fail_open" makes the next N opens a swap's
+ * replay asks of a new driver fail with EIO, as a driver that cannot open
+ * would; writing N to "hold_register_ms" makes the next netdev registration
+ * of a shadowed driver sleep N ms inside its wrapper (to unload the shadow
+ * under it). The control interface proper is generic netlink.
  */
 
 #include <linux/debugfs.h>
@@ -14,6 +15,7 @@
 
 #include "filter.h"
 #include "hook.h"
+#include "net.h"
 #include "net_swap.h"
 #include "shadow.h"
 
@@ -40,6 +42,7 @@ void shadow_debugfs_init(void)
 	debugfs_create_file("drivers", 0444, dir, NULL, &drivers_fops);
 	debugfs_create_file("taps", 0444, dir, NULL, &taps_fops);
 	debugfs_create_atomic_t("fail_open", 0600, dir, &shadow_swap_fail_open);
+	debugfs_create_u32("hold_register_ms", 0600, dir, &shadow_net_hold_register_ms);
 }
 
 void shadow_debugfs_exit(void)

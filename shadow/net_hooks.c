@@ -18,6 +18,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/etherdevice.h>
 #include <linux/interrupt.h>
+#include <linux/delay.h>
 #include <linux/module.h>
 
 #include "compat.h"
@@ -317,10 +318,18 @@ struct net_device *shadow_net_devm_alloc_etherdev_mqs(struct device *dev, int si
 			    sizeof_priv, txqs, rxqs);
 }
 
+/* debugfs: the next registration sleeps this long in its wrapper, for tests. */
+u32 shadow_net_hold_register_ms;
+
 static int registered(struct net_device *dev, int (*reg)(struct net_device *))
 {
-	struct shadow_net_dev *sd = shadow_net_attach(dev, true);
+	u32 hold = xchg(&shadow_net_hold_register_ms, 0);
+	struct shadow_net_dev *sd;
 	int ret;
+
+	if (hold)
+		msleep(hold);
+	sd = shadow_net_attach(dev, true);
 
 	if (IS_ERR(sd))
 		netdev_err(dev, "shadow: cannot attach (%ld); not shadowed\n", PTR_ERR(sd));
