@@ -22,16 +22,7 @@ on_e1000() { [ "$(iface_driver "$dev")" == e1000 ]; }
 reaches_peer() { busywait 15000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null; }
 
 nic_find e1000 rtl8139 vmxnet3
-cleanup()
-{
-	stream_kill
-	dev=$(iface_by_mac "$(nic_field e1000 3)") && ip addr flush dev "$dev" &&
-		ip link set "$dev" down
-	modprobe -r shadow 2>/dev/null
-	nic_rebind_all
-	peer ip neigh flush all
-}
-trap cleanup EXIT
+trap 'swap_cleanup e1000' EXIT
 
 # pad_priv=0: e1000's interface gets only what e1000 asks for. vmxnet3
 # waits unbound; rtl8139 keeps its driver and its own interface.

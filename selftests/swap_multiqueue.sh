@@ -23,18 +23,7 @@ rss_table() { ethtool -x "$dev" | awk '/^ *[0-9]+:/ { for (i = 2; i <= NF; i++) 
 rss_logged() { shadowctl -j log show dev "$dev" | jq -r '[.[] | select(.key == "rss")][0]'; }
 
 nic_find e1000 vmxnet3
-cleanup()
-{
-	stream_kill
-	dev=$(iface_by_mac "$(nic_field e1000 3)") && ip addr flush dev "$dev" &&
-		ip link set "$dev" down
-	dev=$(iface_by_mac "$(nic_field vmxnet3 3)") && ip addr flush dev "$dev" &&
-		ip link set "$dev" down
-	modprobe -r shadow 2>/dev/null
-	nic_rebind_all
-	peer ip neigh flush all
-}
-trap cleanup EXIT
+trap 'swap_cleanup e1000 vmxnet3' EXIT
 
 cpus=$(awk -F- '{ print $NF + 1 }' /sys/devices/system/cpu/possible)
 [[ $cpus -ge 2 ]] || skip "one possible CPU: vmxnet3 asks for one queue pair"
@@ -59,9 +48,7 @@ stream_start
 sleep 1
 
 log "== onto vmxnet3: two queue pairs"
-out=$(shadowctl -j swap dev "$dev" to "${nic_addr[vmxnet3]}")
-rc=$?
-log "  $out"
+swap_json vmxnet3
 check "exit 0 (got $rc)" [ $rc -eq 0 ]
 check "  on vmxnet3" [ "$(iface_driver "$dev")" == vmxnet3 ]
 check "  same ifindex" [ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
@@ -87,18 +74,14 @@ ethtool -X "$dev" hfunc xor >/dev/null 2>&1 && fail "vmxnet3 took the xor hash f
 check "  a refused change (hfunc xor) is not logged" [ "$(rss_logged | jq '.seq')" == "$seq" ]
 
 log "== back onto e1000: no RSS there"
-out=$(shadowctl -j swap dev "$dev" to "${nic_addr[e1000]}")
-rc=$?
-log "  $out"
+swap_json e1000
 check "exit 0 (got $rc)" [ $rc -eq 0 ]
 check "  on e1000, one queue pair ($(queues))" [ "$(queues)" == "rx-0 tx-0 " ]
 check "  a note says the RSS table was not carried" jqt '.notes | any(test("no RSS"))' <<<"$out"
 check "  passes traffic" reaches_peer
 
 log "== onto vmxnet3 again: the table comes back from the log"
-out=$(shadowctl -j swap dev "$dev" to "${nic_addr[vmxnet3]}")
-rc=$?
-log "  $out"
+swap_json vmxnet3
 check "exit 0 (got $rc)" [ $rc -eq 0 ]
 check "  two queue pairs ($(queues))" [ "$(queues)" == "rx-0 rx-1 tx-0 tx-1 " ]
 check "  the table is the logged one, not vmxnet3's default ($(rss_table))" \
@@ -123,9 +106,7 @@ ip addr add "$LOCAL_IP/$PREFIX" dev "$dev" && ip link set "$dev" up || fail "con
 busywait 15000 carrier_up "$dev" && reaches_peer || fail "no traffic on $dev"
 check "  not padded: 1/1 queues" jqt '.[0].txq == 1 and .[0].rxq == 1' \
 	<<<"$(shadowctl -j dev show dev "$dev")"
-out=$(shadowctl -j swap dev "$dev" to "${nic_addr[vmxnet3]}")
-rc=$?
-log "  $out"
+swap_json vmxnet3
 check "exit 6 (got $rc)" [ $rc -eq 6 ]
 check "  rolled back onto e1000; the reason names the queues" \
 	jqt '.result == "swapped" and .to.driver == "e1000" and (.reason | test("2/2 TX/RX queues"))' <<<"$out"

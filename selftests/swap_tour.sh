@@ -29,12 +29,8 @@ mac=$(nic_field "$first" 3)
 
 cleanup()
 {
-	stream_kill
 	ip link del vl10 2>/dev/null
-	dev=$(iface_by_mac "$mac") && ip addr flush dev "$dev" && ip link set "$dev" down
-	modprobe -r shadow 2>/dev/null
-	nic_rebind_all
-	peer ip neigh flush all
+	swap_cleanup "$first"
 }
 trap cleanup EXIT
 

@@ -42,6 +42,33 @@ nic_rebind_all()
 	done
 }
 
+# swap_cleanup MODEL...: what a swap test leaves behind it, however it
+# ended: no stream, the interface (found by the MAC of any MODEL) without
+# the test address and down, the shadow unloaded, every NIC bound again.
+swap_cleanup()
+{
+	local model d
+
+	stream_kill
+	for model in "$@"; do
+		d=$(iface_by_mac "$(nic_field "$model" 3)") || continue
+		ip addr flush dev "$d"
+		ip link set "$d" down
+	done
+	modprobe -r shadow 2>/dev/null
+	nic_rebind_all
+	peer ip neigh flush all
+}
+
+# swap_json MODEL: swap $dev onto MODEL's NIC; sets out (shadowctl's JSON
+# result) and rc (its exit status), and logs the result.
+swap_json()
+{
+	out=$(shadowctl -j swap dev "$dev" to "${nic_addr[$1]}")
+	rc=$?
+	log "  $out"
+}
+
 # swap_start_on MODEL...: load the shadow, leave every given NIC unbound but
 # the first, which probes again under the shadow; configure its interface
 # with the test address and wait for traffic to the peer. Sets $dev.
