@@ -29,6 +29,16 @@
 
 atomic_t shadow_swap_fail_open = ATOMIC_INIT(0);
 
+/* Why the swap failed or was refused; the event and the kernel log carry it. */
+void shadow_swap_reason(struct shadow_swap *sw, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sw->reason, sizeof(sw->reason), fmt, ap);
+	va_end(ap);
+}
+
 void shadow_swap_note(struct shadow_swap *sw, const char *fmt, ...)
 {
 	va_list ap;
@@ -418,8 +428,8 @@ static int replay_open(struct shadow_net_dev *sd)
 	sw->driver_ns += shadow_swap_since(t);
 	if (err) {
 		clear_bit(__LINK_STATE_START, &ndev->state);
-		snprintf(sw->reason, sizeof(sw->reason), "%s did not open (%d)",
-			 sw->new_driver, err);
+		shadow_swap_reason(sw, "%s did not open (%d)",
+				   sw->new_driver, err);
 		return err;
 	}
 	/* Queued packets wait for link (net_swap.c wakes TX). */

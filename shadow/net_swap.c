@@ -288,9 +288,8 @@ static int unbind_old(struct shadow_net_dev *sd)
 	mark(sw, SWAP_T_UNBOUND);
 	sw->driver_ns += sw->t[SWAP_T_UNBOUND] - sw->t[SWAP_T_PARKED];
 	if (!sw->absorbed_unregister) {
-		snprintf(sw->reason, sizeof(sw->reason),
-			 "%s left %s without unregistering the interface",
-			 sw->old_driver, sw->old_bus_addr);
+		shadow_swap_reason(sw, "%s left %s without unregistering the interface",
+				   sw->old_driver, sw->old_bus_addr);
 		return -EPROTO;
 	}
 	if (!sw->absorbed_free)
@@ -452,21 +451,20 @@ struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_d
 	sw = sd->swap;
 	ndev = sd->ndev;
 	if (sizeof_priv < 0 || sizeof_priv > sd->priv_size) {
-		snprintf(sw->reason, sizeof(sw->reason),
-			 "the new driver needs %d bytes of private area, the interface has %u (load shadow before the first driver)",
-			 sizeof_priv, sd->priv_size);
+		shadow_swap_reason(sw,
+				   "the new driver needs %d bytes of private area, the interface has %u (load shadow before the first driver)",
+				   sizeof_priv, sd->priv_size);
 		return NULL;
 	}
 	if (txqs > ndev->num_tx_queues || rxqs > ndev->num_rx_queues) {
-		snprintf(sw->reason, sizeof(sw->reason),
-			 "the new driver needs %u/%u TX/RX queues, the interface has %u/%u (pad_queues=%u would fit)",
-			 txqs, rxqs, ndev->num_tx_queues, ndev->num_rx_queues, max(txqs, rxqs));
+		shadow_swap_reason(sw,
+				   "the new driver needs %u/%u TX/RX queues, the interface has %u/%u (pad_queues=%u would fit)",
+				   txqs, rxqs, ndev->num_tx_queues, ndev->num_rx_queues, max(txqs, rxqs));
 		return NULL;
 	}
 	fresh(ndev, sd->priv_size);
 	if (!setup_again(ndev, setup)) {
-		snprintf(sw->reason, sizeof(sw->reason),
-			 "the new driver's interface is not Ethernet");
+		shadow_swap_reason(sw, "the new driver's interface is not Ethernet");
 		return NULL;
 	}
 	sw->want_txq = txqs;
@@ -498,9 +496,8 @@ int shadow_swap_reattach(struct shadow_net_dev *sd)
 	ndev->dev.parent = NULL;
 	err = device_move(&ndev->dev, parent, DPM_ORDER_PARENT_BEFORE_DEV);
 	if (err) {
-		snprintf(sw->reason, sizeof(sw->reason),
-			 "cannot move the interface under %s (%d)",
-			 parent ? dev_name(parent) : "?", err);
+		shadow_swap_reason(sw, "cannot move the interface under %s (%d)",
+				   parent ? dev_name(parent) : "?", err);
 		return err;
 	}
 	/*
@@ -555,8 +552,8 @@ static int bind(struct shadow_swap *sw, const char *name)
 	if (!dev)
 		return 1;	/* not here yet: hot-plug will probe it */
 	if (dev->driver) {
-		snprintf(sw->reason, sizeof(sw->reason), "%s is bound to %s; unbind it first",
-			 name, dev->driver->name);
+		shadow_swap_reason(sw, "%s is bound to %s; unbind it first",
+				   name, dev->driver->name);
 		ret = -EBUSY;
 		goto out;
 	}
@@ -585,7 +582,7 @@ static int bind(struct shadow_swap *sw, const char *name)
 	}
 	ret = ret < 0 ? ret : 0;
 	if (ret && !sw->reason[0])
-		snprintf(sw->reason, sizeof(sw->reason), "binding %s failed (%d)", name, ret);
+		shadow_swap_reason(sw, "binding %s failed (%d)", name, ret);
 out:
 	put_device(dev);
 	return ret;
@@ -627,7 +624,7 @@ static int bind_driver(struct shadow_swap *sw, const char *name)
 		drv = driver_find(name, &pci_bus_type);
 	}
 	if (!drv) {
-		snprintf(sw->reason, sizeof(sw->reason), "no PCI driver %s", name);
+		shadow_swap_reason(sw, "no PCI driver %s", name);
 		return -ENOENT;
 	}
 	m.ids = to_pci_driver(drv)->id_table;
@@ -636,8 +633,8 @@ static int bind_driver(struct shadow_swap *sw, const char *name)
 		return 1;
 	ret = device_driver_attach(drv, m.found);
 	if (ret < 0)
-		snprintf(sw->reason, sizeof(sw->reason), "%s did not bind %s (%d)", name,
-			 dev_name(m.found), ret);
+		shadow_swap_reason(sw, "%s did not bind %s (%d)", name,
+				   dev_name(m.found), ret);
 	put_device(m.found);
 	return ret < 0 ? ret : 0;
 }
@@ -703,16 +700,15 @@ static int adopt(struct shadow_net_dev *sd, const char *want, const char *driver
 	if (err)
 		return err;
 	if (!left) {
-		snprintf(sw->reason, sizeof(sw->reason), "no device %s%s%sprobed within %u ms",
-			 driver[0] ? "for " : "", want[0] ? want : driver,
-			 want[0] || driver[0] ? " " : "", jiffies_to_msecs(timeout));
+		shadow_swap_reason(sw, "no device %s%s%sprobed within %u ms",
+				   driver[0] ? "for " : "", want[0] ? want : driver,
+				   want[0] || driver[0] ? " " : "", jiffies_to_msecs(timeout));
 		return -ETIMEDOUT;
 	}
 	if (!sw->reattached) {
 		if (!sw->reason[0])
-			snprintf(sw->reason, sizeof(sw->reason),
-				 "%s probed %s without taking the interface",
-				 sw->new_driver[0] ? sw->new_driver : "the driver", want);
+			shadow_swap_reason(sw, "%s probed %s without taking the interface",
+					   sw->new_driver[0] ? sw->new_driver : "the driver", want);
 		return sw->bound_err ?: -ENXIO;
 	}
 	return sw->bound_err;
@@ -829,7 +825,7 @@ static int replay_or_drop(struct shadow_net_dev *sd)
 	if (!err)
 		return 0;
 	if (!sw->reason[0])
-		snprintf(sw->reason, sizeof(sw->reason), "replay failed (%d)", err);
+		shadow_swap_reason(sw, "replay failed (%d)", err);
 	drop_new(sd);
 	return err;
 }
@@ -874,7 +870,7 @@ static void swap_work(struct work_struct *work)
 	if (!sw->reattached) {
 		sw->err = err ?: -ENXIO;
 		finish(sd, false);
-		goto out;
+		return;
 	}
 	err = replay_or_drop(sd);
 	if (err && !sw->err)
@@ -890,12 +886,10 @@ static void swap_work(struct work_struct *work)
 	}
 	if (err || !sw->reattached) {
 		finish(sd, false);
-		goto out;
+		return;
 	}
 	wake(sd);
 	finish(sd, true);
-out:
-	return;
 }
 
 /* Refuse up front what would only fail after the interface was parked. */
