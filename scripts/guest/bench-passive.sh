@@ -9,7 +9,8 @@
 #    seconds per GB (busy time from /proc/stat over the run);
 #  - a control-path loop: LOOPS times MTU 1400/1500 and ethtool -G rx
 #    down/up (or msglvl where rings are fixed), wall time per iteration.
-# Prints every run and the medians; asserts nothing.
+# Prints every run, the medians and, from four rounds on, the noise floor
+# (the runs without the shadow against each other); asserts nothing.
 
 . /shadow/selftests/lib/lib.sh
 
@@ -105,4 +106,18 @@ awk -v mw="$mw" -v mo="$mo" -v cw="$cw" -v co="$co" -v tw="$tw" -v to="$to" 'BEG
 	printf "median CPU per GB: with %.2f, without %.2f s: ratio %.3f\n", cw, co, cw / co
 	printf "median control iteration: with %.2f, without %.2f ms: ratio %.3f\n", tw, to, tw / to
 }'
-dmesg | grep 'private area of' | tail -n 1 | sed 's/^\[[^]]*\] /padding: /'
+# The noise floor of this very run: the runs without the shadow, odd
+# rounds against even ones (an A/A comparison; needs 4 rounds or more).
+odd_even()
+{
+	local parity=$1
+
+	tr ' ' '\n' <<<"$2" | grep . | awk -v p="$parity" 'NR % 2 == p' | median
+}
+if ((ROUNDS >= 4)); then
+	awk -v a="$(odd_even 1 "${mbps[without]}")" -v b="$(odd_even 0 "${mbps[without]}")" \
+	    -v c="$(odd_even 1 "${ctl[without]}")" -v d="$(odd_even 0 "${ctl[without]}")" 'BEGIN {
+		printf "noise floor (without, odd vs even rounds): throughput ratio %.3f, control ratio %.3f\n", a / b, c / d
+	}'
+fi
+dmesg | grep 'netdev allocation padded' | tail -n 1 | sed 's/^\[[^]]*\] /padding: /'
