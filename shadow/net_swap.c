@@ -869,6 +869,13 @@ static void swap_work(struct work_struct *work)
 	}
 	if (!sw->reattached) {
 		sw->err = err ?: -ENXIO;
+		/* Why there was no rollback: the operator's next step depends on it. */
+		if (!sw->old_dev || !device_is_registered(sw->old_dev)) {
+			size_t n = strlen(sw->reason);
+
+			snprintf(sw->reason + n, sizeof(sw->reason) - n, "; %s is gone",
+				 old_addr);
+		}
 		finish(sd, false);
 		return;
 	}

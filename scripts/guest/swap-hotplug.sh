@@ -6,7 +6,10 @@
 # the host unplugs that NIC (QMP device_del) and plugs a NIC of another
 # model (device_add), the guest loads its driver as udev would, and the
 # parked interface resumes on it: same name, ifindex, MAC and addresses,
-# the stream intact, and the old driver module removable.
+# the stream intact, and the old driver module removable. Then the new NIC
+# is unplugged while the interface waits parked again and nothing comes:
+# the swap fails and leaves it parked, and a later swap takes the e1000
+# plugged next.
 
 . /shadow/selftests/lib/lib.sh
 . /shadow/selftests/lib/swap.sh
@@ -15,6 +18,7 @@ want=${1:?usage: swap-hotplug.sh DRIVER}
 RATE_KBIT=2000
 jqt() { jq -e "$@" >/dev/null; }
 state() { shadowctl -j dev show dev "$dev" | jq -r '.[0].state'; }
+reaches_peer() { busywait 15000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null; }
 
 nic_find e1000
 old=${nic_addr[e1000]}
@@ -55,3 +59,40 @@ check "$stream_sent bytes sent, $stream_got received, intact: $stream_intact" \
 check "e1000, its NIC gone, can be unloaded" modprobe -r e1000
 [[ $failures -eq 0 ]] || fail "$failures mismatches"
 echo "SWAPPED across hot-plug onto $want"
+
+# The device goes while the interface is parked and none comes within the
+# timeout: with nothing to roll back onto, the interface stays parked and
+# says why; a later swap from there takes the next NIC plugged (an e1000
+# again, whose driver was unloaded meanwhile).
+cur=$(readlink -f "/sys/class/net/$dev/device")
+cur=${cur##*/}
+shadowctl -j swap dev "$dev" timeout 20000 >/tmp/swap2.json 2>/tmp/swap2.err &
+swap=$!
+busywait 20000 parked || fail "$dev did not park again (state $(state))"
+echo READY2
+busywait 60000 test ! -e "/sys/bus/pci/devices/$cur" || fail "$cur was not unplugged"
+wait "$swap"
+rc=$?
+cat /tmp/swap2.json /tmp/swap2.err
+check "no device came: exit 6 (got $rc)" [ $rc -eq 6 ]
+check "  failed and parked, saying why" \
+	jqt ".result == \"failed\" and .state == \"parked\" and (.reason | test(\"probed within .*; $cur is gone\"))" \
+	/tmp/swap2.json
+check "  the interface is still there, same ifindex" \
+	[ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
+check "  parked: ethtool answers for it" grep -q '^driver: shadow' <(ethtool -i "$dev")
+shadowctl -j swap dev "$dev" timeout 60000 >/tmp/swap3.json 2>/tmp/swap3.err &
+swap=$!
+sleep 2
+echo WAITING3
+busywait 60000 taken || fail "the parked interface was not taken again (state $(state))"
+wait "$swap"
+rc=$?
+cat /tmp/swap3.json /tmp/swap3.err
+check "a swap from the parked state: exit 0 (got $rc)" [ $rc -eq 0 ]
+check "  onto e1000" jqt '.result == "swapped" and .to.driver == "e1000"' /tmp/swap3.json
+check "  same ifindex" [ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
+check "  same MAC" [ "$(cat "/sys/class/net/$dev/address")" == "$mac" ]
+check "  passes traffic" reaches_peer
+[[ $failures -eq 0 ]] || fail "$failures mismatches"
+echo "RESUMED from parked, after a failed swap, onto e1000"

@@ -5,7 +5,9 @@
 # socket, on every pinned kernel: the guest parks its e1000 interface under
 # a live TCP stream, the host unplugs the e1000 NIC (device_del) and plugs
 # an rtl8139 on the same hub port (device_add), and the guest checks the
-# interface resumed on 8139cp with its identity and its stream
+# interface resumed on 8139cp with its identity and its stream; then the
+# rtl8139 is unplugged under a second swap that times out (the interface
+# stays parked), and an e1000 plugged for a third swap takes it
 # (scripts/guest/swap-hotplug.sh).
 
 set -o pipefail
@@ -20,13 +22,17 @@ one()
 
 	make -C "$TOP" --no-print-directory KVER="$kver" modules tools >/dev/null || return 1
 	rm -rf "$out"
-	"$TOP/scripts/vm" -k "$kver" -n e1000 -t 300 -o "$out" -- \
+	"$TOP/scripts/vm" -k "$kver" -n e1000 -t 420 -o "$out" -- \
 		bash /shadow/guest/swap-hotplug.sh 8139cp >/dev/null &
 	vm=$!
 	wait_line "$out/results.tap" '^READY' 120 &&
 		qmp_ok "$out/qmp.sock" '{"execute":"device_del","arguments":{"id":"nic1"}}' &&
 		wait_line "$out/results.tap" '^UNPLUGGED' 120 &&
-		qmp_ok "$out/qmp.sock" '{"execute":"device_add","arguments":{"driver":"rtl8139","netdev":"hp1","mac":"52:54:00:5d:00:b0","id":"hot1"}}'
+		qmp_ok "$out/qmp.sock" '{"execute":"device_add","arguments":{"driver":"rtl8139","netdev":"hp1","mac":"52:54:00:5d:00:b0","id":"hot1"}}' &&
+		wait_line "$out/results.tap" '^READY2' 200 &&
+		qmp_ok "$out/qmp.sock" '{"execute":"device_del","arguments":{"id":"hot1"}}' &&
+		wait_line "$out/results.tap" '^WAITING3' 120 &&
+		qmp_ok "$out/qmp.sock" '{"execute":"device_add","arguments":{"driver":"e1000","netdev":"hp1","mac":"52:54:00:5d:00:b1","id":"hot2"}}'
 	rc=$?
 	wait $vm
 	status=$?
@@ -36,6 +42,8 @@ one()
 	[[ $status -eq 0 ]] || { echo "FAIL: $kver: guest side failed (scripts/vm exit $status)"; return 1; }
 	grep -q '^SWAPPED across hot-plug onto 8139cp' "$out/results.tap" ||
 		{ echo "FAIL: $kver: the parked interface did not resume on 8139cp"; return 1; }
+	grep -q '^RESUMED from parked' "$out/results.tap" ||
+		{ echo "FAIL: $kver: no resume from parked after the failed swap"; return 1; }
 }
 
 failed=0
