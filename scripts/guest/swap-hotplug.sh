@@ -30,7 +30,7 @@ stream_start
 sleep 1
 
 # No target: the first device a shadowed driver probes takes the interface.
-shadowctl -j swap dev "$dev" timeout 60000 >/tmp/swap.json 2>/tmp/swap.err &
+shadowctl -j swap dev "$dev" timeout 60000 >/tmp/swap1.json 2>/tmp/swap1.err &
 swap=$!
 parked() { [[ $(state) == parked ]]; }
 busywait 20000 parked || fail "$dev did not park (state $(state))"
@@ -42,12 +42,21 @@ echo READY
 busywait 60000 test ! -e "/sys/bus/pci/devices/$old" || fail "$old was not unplugged"
 echo UNPLUGGED
 taken() { bash /shadow/selftests/lib/coldplug.sh; ! parked; }
-busywait 60000 taken || fail "the parked interface was not taken (state $(state))"
-wait "$swap"
-rc=$?
-cat /tmp/swap.json /tmp/swap.err
-check "swap exit status 0 (got $rc)" [ $rc -eq 0 ]
-check "swapped onto $want" jqt ".result == \"swapped\" and .to.driver == \"$want\"" /tmp/swap.json
+# taken_by DRIVER N: swap N (/tmp/swapN.json), started in the background as
+# $swap, ends with the interface taken by DRIVER.
+taken_by()
+{
+	local rc
+
+	busywait 60000 taken || fail "the parked interface was not taken (state $(state))"
+	wait "$swap"
+	rc=$?
+	cat "/tmp/swap$2.json" "/tmp/swap$2.err"
+	check "swap $2: exit status 0 (got $rc)" [ $rc -eq 0 ]
+	check "  swapped onto $1" jqt ".result == \"swapped\" and .to.driver == \"$1\"" \
+		"/tmp/swap$2.json"
+}
+taken_by "$want" 1
 check "now driven by $want" [ "$(iface_driver "$dev")" == "$want" ]
 check "same ifindex" [ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
 check "same MAC" [ "$(cat "/sys/class/net/$dev/address")" == "$mac" ]
@@ -85,12 +94,7 @@ shadowctl -j swap dev "$dev" timeout 60000 >/tmp/swap3.json 2>/tmp/swap3.err &
 swap=$!
 sleep 2
 echo WAITING3
-busywait 60000 taken || fail "the parked interface was not taken again (state $(state))"
-wait "$swap"
-rc=$?
-cat /tmp/swap3.json /tmp/swap3.err
-check "a swap from the parked state: exit 0 (got $rc)" [ $rc -eq 0 ]
-check "  onto e1000" jqt '.result == "swapped" and .to.driver == "e1000"' /tmp/swap3.json
+taken_by e1000 3
 check "  same ifindex" [ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
 check "  same MAC" [ "$(cat "/sys/class/net/$dev/address")" == "$mac" ]
 check "  passes traffic" reaches_peer

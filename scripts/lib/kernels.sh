@@ -22,6 +22,18 @@ kernel_list()
 	grep -v -e '^#' -e '^[[:space:]]*$' "$SHADOW_TOP/scripts/kernels.conf"
 }
 
+# each_kernel FUNC: FUNC NAME for every pinned kernel, all of them even if
+# one fails; fails if any did.
+each_kernel()
+{
+	local name failed=0
+
+	while read -r name _; do
+		"$1" "$name" || failed=1
+	done < <(kernel_list)
+	return $failed
+}
+
 # kernel_field NAME|ABI COLUMN: a column (1 name, 2 abi, 3 version, 4 kbuild)
 # of the pinned kernel with that short name or ABI.
 kernel_field()

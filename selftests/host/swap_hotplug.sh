@@ -46,9 +46,5 @@ one()
 		{ echo "FAIL: $kver: no resume from parked after the failed swap"; return 1; }
 }
 
-failed=0
-while read -r name _; do
-	one "$name" || failed=1
-done < <(kernel_list)
-[[ $failed -eq 0 ]] || exit 1
+each_kernel one || exit 1
 echo "a parked interface resumed on a hot-plugged NIC of another model, on every kernel"

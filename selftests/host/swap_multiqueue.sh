@@ -25,9 +25,5 @@ one()
 	[[ $status -eq 0 ]] || { echo "FAIL: $kver: scripts/vm exit $status"; return 1; }
 }
 
-failed=0
-while read -r name _; do
-	one "$name" || failed=1
-done < <(kernel_list)
-[[ $failed -eq 0 ]] || exit 1
+each_kernel one || exit 1
 echo "queue padding and RSS carried across swaps, on every kernel"
