@@ -2,12 +2,14 @@
 /*
  * /sys/kernel/debug/shadow/: what the shadow sees, for tests and for a
  * person debugging it. "drivers" lists the shadowed driver modules; "taps"
- * lists every driver->kernel tap with its state and call count. Two knobs,
- * for tests: writing N to "fail_open" makes the next N opens a swap's
- * replay asks of a new driver fail with EIO, as a driver that cannot open
- * would; writing N to "hold_register_ms" makes the next netdev registration
- * of a shadowed driver sleep N ms inside its wrapper (to unload the shadow
- * under it). The control interface proper is generic netlink.
+ * lists every driver->kernel tap with its state and call count; "calls"
+ * gives, per class, the calls through all its wrappers (tables too) and
+ * each tap called so far: the total stays still while only packets flow. Two knobs, for tests: writing N to
+ * "fail_open" makes the next N opens a swap's replay asks of a new driver
+ * fail with EIO, as a driver that cannot open would; writing N to
+ * "hold_register_ms" makes the next netdev registration of a shadowed
+ * driver sleep N ms inside its wrapper (to unload the shadow under it).
+ * The control interface proper is generic netlink.
  */
 
 #include <linux/debugfs.h>
@@ -35,12 +37,20 @@ static int taps_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(taps);
 
+static int calls_show(struct seq_file *m, void *v)
+{
+	shadow_core_show_calls(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(calls);
+
 void shadow_debugfs_init(void)
 {
 	/* debugfs is for people; its failures are not the module's. */
 	dir = debugfs_create_dir("shadow", NULL);
 	debugfs_create_file("drivers", 0444, dir, NULL, &drivers_fops);
 	debugfs_create_file("taps", 0444, dir, NULL, &taps_fops);
+	debugfs_create_file("calls", 0444, dir, NULL, &calls_fops);
 	debugfs_create_atomic_t("fail_open", 0600, dir, &shadow_swap_fail_open);
 	debugfs_create_u32("hold_register_ms", 0600, dir, &shadow_net_hold_register_ms);
 }

@@ -167,6 +167,29 @@ void shadow_hooks_show(struct seq_file *m, const struct shadow_hooks *hooks)
 	}
 }
 
+/*
+ * Every call through a wrapper of @cls so far, tables and exports alike:
+ * "CLASS TOTAL", then "  TABLE.MEMBER N" or "  FUNCTION N" for each tap
+ * called at least once.
+ */
+void shadow_taps_show_calls(struct seq_file *m, const struct tap_class *cls)
+{
+	long sum = 0, n;
+	unsigned int i;
+
+	for (i = 0; i < cls->ninfo; i++)
+		sum += atomic_long_read(&cls->calls[i]);
+	seq_printf(m, "%s %ld\n", cls->name, sum);
+	for (i = 0; i < cls->ninfo; i++) {
+		const struct tap_info *info = &cls->info[i];
+
+		n = atomic_long_read(&cls->calls[i]);
+		if (n)
+			seq_printf(m, "  %s%s%s %ld\n", info->table ?: "", info->table ? "." : "",
+				   info->name, n);
+	}
+}
+
 /**
  * shadow_taps_quiesce() - wait until no call is inside a wrapper of a class
  * @cls: the class

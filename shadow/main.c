@@ -44,6 +44,11 @@ void shadow_core_show_taps(struct seq_file *m)
 	shadow_hooks_show(m, net_hooks);
 }
 
+void shadow_core_show_calls(struct seq_file *m)
+{
+	shadow_taps_show_calls(m, &tap_net_class);
+}
+
 static int __init shadow_init(void)
 {
 	int err;

@@ -82,13 +82,17 @@ modprobe -r shadow
 ip addr add "$LOCAL_IP/$PREFIX" dev "$dev" 2>/dev/null
 ip link set "$dev" up
 
+calls() { awk '$1 == "net" { print $2 }' /sys/kernel/debug/shadow/calls; }
 declare -A mbps cpu ctl
+dp_calls=0 dp_runs=0
 echo "bench: $MODEL ($(iface_driver "$dev")) on $(uname -r), $ROUNDS rounds, iperf3 ${SECS}s, $LOOPS control iterations"
 for ((r = 1; r <= ROUNDS; r++)); do
 	for v in with without; do
 		variant "$v"
 		busywait 15000 carrier_up "$dev"
+		[[ $v == with ]] && c0=$(calls)
 		read -r m c < <(iperf_run) || fail "iperf3 failed ($v)"
+		[[ $v == with ]] && dp_calls=$((dp_calls + $(calls) - c0)) && dp_runs=$((dp_runs + 1))
 		t=$(control_run) || fail "control loop failed ($v)"
 		mbps[$v]+="$m " cpu[$v]+="$c " ctl[$v]+="$t "
 		echo "round $r $v: $m Mbit/s, $c CPU-s/GB, control $t ms/iteration"
@@ -106,6 +110,7 @@ awk -v mw="$mw" -v mo="$mo" -v cw="$cw" -v co="$co" -v tw="$tw" -v to="$to" 'BEG
 	printf "median CPU per GB: with %.2f, without %.2f s: ratio %.3f\n", cw, co, cw / co
 	printf "median control iteration: with %.2f, without %.2f ms: ratio %.3f\n", tw, to, tw / to
 }'
+echo "calls through the shadow's wrappers during the $dp_runs iperf3 runs with it: $dp_calls"
 # The noise floor of this very run: the runs without the shadow, odd
 # rounds against even ones (an A/A comparison; needs 4 rounds or more).
 odd_even()
