@@ -4,12 +4,13 @@
  * person debugging it. "drivers" lists the shadowed driver modules; "taps"
  * lists every driver->kernel tap with its state and call count; "calls"
  * gives, per class, the calls through all its wrappers (tables too) and
- * each tap called so far: the total stays still while only packets flow. Two knobs, for tests: writing N to
- * "fail_open" makes the next N opens a swap's replay asks of a new driver
- * fail with EIO, as a driver that cannot open would; writing N to
- * "hold_register_ms" makes the next netdev registration of a shadowed
- * driver sleep N ms inside its wrapper (to unload the shadow under it).
- * The control interface proper is generic netlink.
+ * each tap called so far: the total stays still while only packets flow.
+ * Two knobs, for tests: writing N to "fail_open" makes the next N opens a
+ * swap's replay asks of a new driver fail with EIO, as a driver that
+ * cannot open would; writing N to "hold_register_ms" makes the next netdev
+ * registration of a shadowed driver sleep N ms inside its wrapper (to
+ * unload the shadow under it). The control interface proper is generic
+ * netlink.
  */
 
 #include <linux/debugfs.h>

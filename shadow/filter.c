@@ -3,9 +3,9 @@
  * The set of shadowed driver modules. A driver is named by module name in
  * the "drivers" parameter; it joins the set when it is loaded (module
  * notifier) or, if it was loaded before the shadow, when one of its network
- * interfaces or, for a PCI driver, its registration is found at init. It leaves when it is unloaded. The set is
- * read by the ftrace handler of every driver->kernel tap, in any context,
- * so it is an RCU list; it never holds a module reference, because a swap
+ * interfaces or, for a PCI driver, its registration is found at init. It
+ * leaves when it is unloaded. The set is read by the ftrace handler of
+ * every driver->kernel tap, in any context, so it is an RCU list; it never holds a module reference, because a swap
  * must be able to unload the driver.
  *
  * Calls from library modules that allocate on a driver's behalf (8390 for

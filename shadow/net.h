@@ -48,7 +48,6 @@ struct shadow_net_dev *shadow_net_nth(unsigned int pos);
 void shadow_net_log(struct net_device *ndev, u32 key, enum tap_mode mode,
 		    const void *data, size_t len);
 void shadow_net_note_need(const struct net_device *ndev, u64 ask);
-unsigned int shadow_net_pad_queues(void);
 extern u32 shadow_net_hold_register_ms;	/* debugfs, for tests */
 void shadow_net_can_host(const struct shadow_net_dev *sd, char *buf, size_t len);
 void shadow_net_install(struct shadow_net_dev *sd);

@@ -234,7 +234,7 @@ int shadow_net_ethtool_ops_set_channels(struct net_device *dev,
 
 /* Netdev lifetime */
 
-unsigned int shadow_net_pad_queues(void)
+static unsigned int pad_queues_now(void)
 {
 	return min_t(unsigned int, pad_queues ?: num_possible_cpus(), PAD_QUEUES_MAX);
 }
@@ -269,7 +269,7 @@ static int padded(int sizeof_priv)
 
 static unsigned int padded_queues(unsigned int asked)
 {
-	return max(asked, shadow_net_pad_queues());
+	return max(asked, pad_queues_now());
 }
 
 /* A probe a swap waits for gets the parked interface (net_swap.c). */

@@ -472,11 +472,7 @@ int shadow_replay(struct shadow_net_dev *sd)
 	replay_mac(sd);
 	replay_ethtool(sd);
 	replay_features(sd);
-	if (!(ndev->flags & IFF_UP)) {
-		shadow_replay_rss(sd);
-		return 0;
-	}
-	err = replay_open(sd);
+	err = ndev->flags & IFF_UP ? replay_open(sd) : 0;
 	if (!err)
 		shadow_replay_rss(sd);
 	return err;
