@@ -21,10 +21,11 @@ KNAME := $(shell source scripts/lib/kernels.sh && kernel_name $(KVER))
 
 # Module sources Kbuild sees; mirrored per kernel into $(BUILD) so that the
 # objects of different kernels never mix in the source tree. The taps
-# generated for this kernel go into shadow/taps/ there.
+# generated for this kernel (the committed ones of its series, or its own
+# when it is a fallback ABI: kernel_tapdir) go into shadow/taps/ there.
 MODULE_SOURCES := Kbuild $(shell find shadow selftests/modules \
 	\( -name '*.[ch]' -o -name Kbuild \) 2>/dev/null)
-TAP_SOURCES = $(wildcard taps/gen/$(KNAME)/*.[ch])
+TAPDIR := $(shell source scripts/lib/kernels.sh && kernel_tapdir $(KVER) 2>/dev/null)
 
 KBUILD_ARGS := -C $(KDIR) M=$(BUILD) W=1 V=$(V) SHADOW_VERSION=$(VERSION)
 
@@ -42,9 +43,9 @@ modules:
 	@test -n "$(ABI)" || { echo "KVER=$(KVER) is not pinned" >&2; exit 1; }
 	@test -f $(KDIR)/Makefile || \
 		{ echo "no headers at $(KDIR); run scripts/setup" >&2; exit 1; }
-	@scripts/regen-taps $(KNAME)
+	@scripts/regen-taps $(ABI)
 	@scripts/lib/mirror-tree $(BUILD) $(MODULE_SOURCES)
-	@scripts/lib/mirror-tree --into $(BUILD)/shadow/taps $(TAP_SOURCES)
+	@scripts/lib/mirror-tree --into $(BUILD)/shadow/taps $(TAPDIR)/*.[ch]
 	$(MAKE) $(KBUILD_ARGS) modules
 
 all-kernels:
