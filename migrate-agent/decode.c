@@ -104,6 +104,7 @@ const char *sc_state_name(long long state)
 		[SHADOW_STATE_REPLAYING]	= "replaying",
 		[SHADOW_STATE_SWAPPED]		= "swapped",
 		[SHADOW_STATE_FAILED]		= "failed",
+		[SHADOW_STATE_ROLLED_BACK]	= "rolled-back",
 	};
 
 	if (state < 0 || state >= (long long)ARRAY_SIZE(names) ||
@@ -378,7 +379,8 @@ int sc_swap_reply_parse(struct nlmsghdr *nlh, __u32 *seq,
 bool sc_swap_final(const struct sc_event *ev)
 {
 	return ev->dev.state == SHADOW_STATE_SWAPPED ||
-	       ev->dev.state == SHADOW_STATE_FAILED;
+	       ev->dev.state == SHADOW_STATE_FAILED ||
+	       ev->dev.state == SHADOW_STATE_ROLLED_BACK;
 }
 
 bool sc_swap_ok(const struct sc_event *ev)

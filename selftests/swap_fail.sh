@@ -56,11 +56,16 @@ out=$(shadowctl -j swap dev "$dev" to 0000:00:1f.7 timeout 1500)
 rc=$?
 log "  $out"
 check "exit 6 (got $rc)" [ $rc -eq 6 ]
-check "  rolled back with ETIMEDOUT" jqt '.result == "swapped" and .errno == 110 and .to.driver == "e1000"' <<<"$out"
+check "  rolled back with ETIMEDOUT" jqt '.result == "rolled-back" and .errno == 110 and .to.driver == "e1000"' <<<"$out"
 check "  the reason names the device" jqt '.reason | test("0000:00:1f.7")' <<<"$out"
 check "  on e1000 again" on_e1000
 check "  same ifindex" [ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
 check "  passes traffic" reaches_peer
+out=$(shadowctl swap dev "$dev" to 0000:00:1f.7 timeout 1500)
+rc=$?
+log "  $out"
+check "  in text too: exit 6 (got $rc), \"$dev: rolled-back e1000\"" \
+	[ $rc -eq 6 -a "$(grep -c "^$dev: rolled-back e1000 " <<<"$out")" -eq 1 ]
 
 log "== the new driver's private area does not fit: rolled back"
 out=$(shadowctl -j swap dev "$dev" to "${nic_addr[vmxnet3]}")
@@ -68,7 +73,7 @@ rc=$?
 log "  $out"
 check "exit 6 (got $rc)" [ $rc -eq 6 ]
 check "  rolled back, the reason says how much was needed" \
-	jqt '.result == "swapped" and .to.driver == "e1000" and (.reason | test("bytes of private area"))' <<<"$out"
+	jqt '.result == "rolled-back" and .to.driver == "e1000" and (.reason | test("bytes of private area"))' <<<"$out"
 check "  on e1000 again" on_e1000
 check "  vmxnet3 left unbound, no interface of its own" \
 	[ ! -e "/sys/bus/pci/devices/${nic_addr[vmxnet3]}/driver" -a -z "$(iface_by_mac "$(nic_field vmxnet3 3)")" ]
@@ -82,7 +87,7 @@ rc=$?
 log "  $out"
 check "exit 6 (got $rc)" [ $rc -eq 6 ]
 check "  rolled back with EIO, the reason says 8139cp did not open" \
-	jqt '.result == "swapped" and .errno == 5 and .to.driver == "e1000" and (.reason | test("8139cp did not open"))' <<<"$out"
+	jqt '.result == "rolled-back" and .errno == 5 and .to.driver == "e1000" and (.reason | test("8139cp did not open"))' <<<"$out"
 check "  on e1000 again, same ifindex" [ "$(iface_driver "$dev")" == e1000 -a \
 	"$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
 check "  rtl8139 left unbound, no interface of its own" \

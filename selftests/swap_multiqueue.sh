@@ -109,7 +109,7 @@ check "  not padded: 1/1 queues" jqt '.[0].txq == 1 and .[0].rxq == 1' \
 swap_json vmxnet3
 check "exit 6 (got $rc)" [ $rc -eq 6 ]
 check "  rolled back onto e1000; the reason names the queues" \
-	jqt '.result == "swapped" and .to.driver == "e1000" and (.reason | test("2/2 TX/RX queues"))' <<<"$out"
+	jqt '.result == "rolled-back" and .to.driver == "e1000" and (.reason | test("2/2 TX/RX queues"))' <<<"$out"
 check "  passes traffic" reaches_peer
 
 check "no kernel warning" [ "$(warn_count)" -eq 0 ]

@@ -75,6 +75,8 @@ for ((i = 1; i < ${#TOUR[@]}; i++)); do
 	log "  $out"
 	check "swap $i exit status 0 (got $rc)" [ $rc -eq 0 ]
 	check "swap $i result swapped" jqt '.result == "swapped" and .errno == null' <<<"$out"
+	check "  the event names both PCI addresses" \
+		jqt ".from.bus_addr == \"${nic_addr[$from]}\" and .to.bus_addr == \"${nic_addr[$to]}\"" <<<"$out"
 	check "now on ${nic_driver[$to]}" [ "$(iface_driver "$dev")" == "${nic_driver[$to]}" ]
 	now=$(snapshot)
 	check "ifindex, MAC, MTU, addresses, routes, VLAN, multicast unchanged" \

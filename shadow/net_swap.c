@@ -522,8 +522,10 @@ int shadow_swap_reattach(struct shadow_net_dev *sd)
 	ndev->addr_assign_type = sw->old_addr_assign_type;
 	if (parent && parent->driver)
 		strscpy(sw->new_driver, parent->driver->name, sizeof(sw->new_driver));
+	/* The bus address, as for the old side (virtio_net: the PCI function). */
 	if (parent)
-		strscpy(sw->new_bus_addr, dev_name(parent), sizeof(sw->new_bus_addr));
+		strscpy(sw->new_bus_addr, dev_name(pci_device_of(parent) ?: parent),
+			sizeof(sw->new_bus_addr));
 	shadow_obj_set_device(ndev, parent);
 	shadow_net_note_need(ndev, shadow_obj_id(SHADOW_OBJ_NETDEV, ndev));
 	sw->reattached = true;
@@ -765,7 +767,7 @@ static void finish(struct shadow_net_dev *sd, bool on_driver)
 			   sw->seq, sw->reason);
 		return;
 	}
-	shadow_nl_swap_event(sd, SHADOW_STATE_SWAPPED);
+	shadow_nl_swap_event(sd, sw->err ? SHADOW_STATE_ROLLED_BACK : SHADOW_STATE_SWAPPED);
 	netdev_info(sd->ndev, "shadow: swap %u %s -> %s in %llu us%s%s\n", sw->seq,
 		    sw->old_driver, sw->new_driver,
 		    (sw->t[SWAP_T_WOKEN] - sw->t[SWAP_T_START]) / NSEC_PER_USEC,
@@ -852,7 +854,7 @@ static void swap_work(struct work_struct *work)
 			rtnl_unlock();
 			sw->err = err;
 			mark(sw, SWAP_T_WOKEN);
-			shadow_nl_swap_event(sd, SHADOW_STATE_FAILED);
+			shadow_nl_swap_event(sd, SHADOW_STATE_ROLLED_BACK);
 			swap_free(sd);
 			return;
 		}

@@ -425,7 +425,8 @@ static u32 us(const struct shadow_swap *sw, enum shadow_swap_mark from,
 
 static int fill_swap(struct sk_buff *skb, const struct shadow_swap *sw, u32 state)
 {
-	bool last = state == SHADOW_STATE_SWAPPED || state == SHADOW_STATE_FAILED;
+	bool last = state == SHADOW_STATE_SWAPPED || state == SHADOW_STATE_FAILED ||
+		    state == SHADOW_STATE_ROLLED_BACK;
 	u32 total, drivers, link, own;
 	unsigned int i;
 

@@ -75,10 +75,11 @@
  *	again. The reply (SHADOW_A_SWAP_SEQ, u32) comes as soon as the swap
  *	is queued; its progress and outcome are SHADOW_CMD_EVENT messages on
  *	the events group carrying the same SHADOW_A_SWAP_SEQ (listen first).
- *	The phases: PARKING, PARKED, BINDING, REPLAYING; then SWAPPED (the
- *	interface runs on a driver: the new one, or the old one again after
- *	a rollback, with SHADOW_A_SWAP_ERRNO and SHADOW_A_SWAP_REASON saying
- *	why) or FAILED (the interface stays parked; the reason says why).
+ *	The phases: PARKING, PARKED, BINDING, REPLAYING; then one final
+ *	event: SWAPPED (the interface runs on the new driver), ROLLED_BACK
+ *	(the swap failed and the interface runs on its old driver again;
+ *	SHADOW_A_SWAP_ERRNO and SHADOW_A_SWAP_REASON say why) or FAILED (the
+ *	interface stays parked; the reason says why).
  *	Final events carry SHADOW_A_SWAP_FROM / _FROM_ADDR / _TO / _TO_ADDR
  *	(drivers and bus addresses), the phase times SHADOW_A_SWAP_PARK_US
  *	(stop the old driver), _UNBIND_US (its remove), _PROBE_US (until the
@@ -202,7 +203,8 @@ enum shadow_state {
 	SHADOW_STATE_BINDING,		/* swap: a new driver is probing */
 	SHADOW_STATE_REPLAYING,		/* swap: replaying the log, waiting for link */
 	SHADOW_STATE_SWAPPED,		/* event only: a swap ended on a driver */
-	SHADOW_STATE_FAILED,		/* event only: a swap failed */
+	SHADOW_STATE_FAILED,		/* event only: a swap failed, parked */
+	SHADOW_STATE_ROLLED_BACK,	/* event only: a swap failed, back on the old driver */
 	__SHADOW_STATE_MAX
 };
 
