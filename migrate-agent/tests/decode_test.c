@@ -450,7 +450,7 @@ static void test_state_names(void)
 {
 	static const char * const want[] = {
 		"detached", "passive", "parking", "parked", "binding",
-		"replaying", "swapped", "failed",
+		"replaying", "swapped", "failed", "rolled-back",
 	};
 	bool ok = ARRAY_SIZE(want) == __SHADOW_STATE_MAX;
 	size_t i;
@@ -547,7 +547,7 @@ static void test_event(void)
 static void test_swap_parse(void)
 {
 	struct nl_msg *msg = km_event("eth0", 2, "e1000", "0000:00:03.0",
-				      SHADOW_STATE_SWAPPED, &rolled_back);
+				      SHADOW_STATE_ROLLED_BACK, &rolled_back);
 	static const long long us[] = {
 		1200, 30100, 120000, 15250, 600000, 812300, 150600, 61700,
 	};
@@ -560,7 +560,7 @@ static void test_swap_parse(void)
 	ok = !sc_event_parse(nlmsg_hdr(msg), &ev, err, sizeof(err));
 	sw = &ev.swap;
 	ok = ok && ev.dev.ifindex == 2 && !strcmp(ev.dev.ifname, "eth0") &&
-	     ev.dev.state == SHADOW_STATE_SWAPPED && sw->seq == 7 &&
+	     ev.dev.state == SHADOW_STATE_ROLLED_BACK && sw->seq == 7 &&
 	     !strcmp(sw->from, "e1000") &&
 	     !strcmp(sw->from_addr, "0000:00:03.0") &&
 	     !strcmp(sw->to, "e1000") &&
@@ -666,12 +666,12 @@ static void test_swap_result(void)
 		     "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":3,\"result\":\"swapped\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":\"8139cp\",\"bus_addr\":\"0000:00:04.0\"},\"phases_us\":{\"park\":1200,\"unbind\":30100,\"probe\":120000,\"replay\":15200,\"link\":600000,\"total\":812300,\"drivers\":158400,\"own\":53900},\"errno\":null,\"error\":null,\"reason\":null,\"notes\":[],\"state\":\"passive\"}");
 	check_result("swap: summary of a rollback, notes and error",
 		     km_event("eth0", 2, "e1000", "0000:00:03.0",
-			      SHADOW_STATE_SWAPPED, &rolled_back), "passive",
-		     "eth0: swapped e1000 0000:00:03.0 -> e1000 0000:00:03.0 in 812.3 ms (park 1.2, unbind 30.1, probe 120.0, replay 15.2, link 600.0 ms; in the drivers 150.6 ms, the shadow's own 61.7 ms)\n"
+			      SHADOW_STATE_ROLLED_BACK, &rolled_back), "passive",
+		     "eth0: rolled-back e1000 0000:00:03.0 -> e1000 0000:00:03.0 after 812.3 ms (park 1.2, unbind 30.1, probe 120.0, replay 15.2, link 600.0 ms; in the drivers 150.6 ms, the shadow's own 61.7 ms)\n"
 		     "  note: mtu 9000 -> 1500: 8139cp takes 60..1500\n"
 		     "  note: wake-on-lan 0x20: 8139cp has none\n"
 		     "  error: Connection timed out: 8139cp did not open (-110)\n",
-		     "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":7,\"result\":\"swapped\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"phases_us\":{\"park\":1200,\"unbind\":30100,\"probe\":120000,\"replay\":15250,\"link\":600000,\"total\":812300,\"drivers\":150600,\"own\":61700},\"errno\":110,\"error\":\"Connection timed out\",\"reason\":\"8139cp did not open (-110)\",\"notes\":[\"mtu 9000 -> 1500: 8139cp takes 60..1500\",\"wake-on-lan 0x20: 8139cp has none\"],\"state\":\"passive\"}");
+		     "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":7,\"result\":\"rolled-back\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"phases_us\":{\"park\":1200,\"unbind\":30100,\"probe\":120000,\"replay\":15250,\"link\":600000,\"total\":812300,\"drivers\":150600,\"own\":61700},\"errno\":110,\"error\":\"Connection timed out\",\"reason\":\"8139cp did not open (-110)\",\"notes\":[\"mtu 9000 -> 1500: 8139cp takes 60..1500\",\"wake-on-lan 0x20: 8139cp has none\"],\"state\":\"passive\"}");
 	check_result("swap: summary of a failure, interface parked",
 		     km_event("eth0", 2, NULL, "0000:00:03.0",
 			      SHADOW_STATE_FAILED, &failed_swap), "parked",

@@ -66,7 +66,9 @@ static void put_swap(struct nl_msg *msg, __u32 state,
 	nla_put_u32(msg, SHADOW_A_SWAP_SEQ, sw->seq);
 	nla_put_string(msg, SHADOW_A_SWAP_FROM, sw->from);
 	nla_put_string(msg, SHADOW_A_SWAP_FROM_ADDR, sw->from_addr);
-	if (state != SHADOW_STATE_SWAPPED && state != SHADOW_STATE_FAILED)
+	/* As the kernel's fill_swap(): the outcome in final events only. */
+	if (state != SHADOW_STATE_SWAPPED && state != SHADOW_STATE_FAILED &&
+	    state != SHADOW_STATE_ROLLED_BACK)
 		return;
 	if (sw->to)
 		nla_put_string(msg, SHADOW_A_SWAP_TO, sw->to);
