@@ -32,7 +32,8 @@ struct shadow_net_dev {
 	u32 state;			/* enum shadow_state; READ_ONCE */
 	/* The driver's own choice of features, to tell the user's from it. */
 	netdev_features_t default_wanted;
-	struct shadow_swap *swap;	/* while swapping or parked */
+	/* While swapping or parked; set and cleared under the registry lock. */
+	struct shadow_swap *swap;
 	/* What the drivers before the current one counted (net_swap.c). */
 	struct rtnl_link_stats64 stats_base;
 };
@@ -42,7 +43,7 @@ void shadow_net_exit(void);
 struct shadow_swap;
 
 struct shadow_net_dev *shadow_net_attach(struct net_device *ndev, bool early);
-void shadow_net_detach(struct shadow_net_dev *sd);
+int shadow_net_detach(struct shadow_net_dev *sd, bool idle);
 struct shadow_net_dev *shadow_net_find(const struct net_device *ndev);
 struct shadow_net_dev *shadow_net_nth(unsigned int pos);
 void shadow_net_log(struct net_device *ndev, u32 key, enum tap_mode mode,
@@ -53,5 +54,6 @@ void shadow_net_can_host(const struct shadow_net_dev *sd, char *buf, size_t len)
 void shadow_net_install(struct shadow_net_dev *sd);
 void shadow_net_lock(void);
 void shadow_net_unlock(void);
+void shadow_net_assert_locked(void);
 
 #endif /* _SHADOW_NET_H */

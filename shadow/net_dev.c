@@ -99,6 +99,11 @@ void shadow_net_unlock(void)
 	mutex_unlock(&devs_lock);
 }
 
+void shadow_net_assert_locked(void)
+{
+	lockdep_assert_held(&devs_lock);
+}
+
 struct shadow_net_dev *shadow_net_find(const struct net_device *ndev)
 {
 	struct shadow_net_dev *sd;
@@ -227,14 +232,21 @@ struct shadow_net_dev *shadow_net_attach(struct net_device *ndev, bool early)
 /**
  * shadow_net_detach() - give the interface back to its driver alone
  * @sd: the shadowed device
+ * @idle: only if no swap runs on it and it is not parked
  *
  * The caller may sleep; RTNL may be held.
+ * Return: 0, or -EBUSY when @idle and a swap holds the interface (checked
+ * under the registry lock, which a swap request takes to start one).
  */
-void shadow_net_detach(struct shadow_net_dev *sd)
+int shadow_net_detach(struct shadow_net_dev *sd, bool idle)
 {
 	struct net_device *ndev = sd->ndev;
 
 	mutex_lock(&devs_lock);
+	if (idle && sd->swap) {
+		mutex_unlock(&devs_lock);
+		return -EBUSY;
+	}
 	WRITE_ONCE(ndev->netdev_ops, sd->ops.orig_ndo);
 	if (sd->ops.orig_eto)
 		WRITE_ONCE(ndev->ethtool_ops, sd->ops.orig_eto);
@@ -246,6 +258,7 @@ void shadow_net_detach(struct shadow_net_dev *sd)
 	shadow_log_clear(&sd->log);
 	netdev_dbg(ndev, "shadow: detached\n");
 	kfree(sd);
+	return 0;
 }
 
 /* At unload: every interface goes back to its driver. */
@@ -260,7 +273,7 @@ void shadow_net_exit(void)
 		mutex_unlock(&devs_lock);
 		if (!sd)
 			break;
-		shadow_net_detach(sd);
+		shadow_net_detach(sd, false);
 	}
 	rtnl_unlock();
 }

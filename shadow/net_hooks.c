@@ -335,7 +335,7 @@ static int registered(struct net_device *dev, int (*reg)(struct net_device *))
 		netdev_err(dev, "shadow: cannot attach (%ld); not shadowed\n", PTR_ERR(sd));
 	ret = reg(dev);
 	if (ret && !IS_ERR(sd))
-		shadow_net_detach(sd);
+		shadow_net_detach(sd, false);
 	if (!ret) {
 		if (!IS_ERR(sd))
 			sd->default_wanted = dev->wanted_features;
@@ -370,7 +370,7 @@ static void detach(struct net_device *dev)
 	sd = shadow_net_find(dev);
 	shadow_net_unlock();
 	if (sd)
-		shadow_net_detach(sd);
+		shadow_net_detach(sd, false);
 }
 
 /* A departing driver's unregister and free of a swapped interface. */
@@ -474,23 +474,31 @@ void shadow_net_dma_free_attrs(struct device *dev, size_t size, void *cpu,
 #define SWAP_KEEPS_LINK	(BIT(SHADOW_STATE_PARKING) | BIT(SHADOW_STATE_PARKED) | \
 			 BIT(SHADOW_STATE_BINDING) | BIT(SHADOW_STATE_REPLAYING))
 
+/*
+ * A watchdog or interrupt may report link while the swap ends: the swap
+ * found is used under RCU, which its free waits for (slot_del()).
+ */
+static bool swap_carrier(struct net_device *dev, bool on)
+{
+	struct shadow_net_dev *sd;
+
+	rcu_read_lock();
+	sd = shadow_swap_of(dev, SWAP_KEEPS_LINK);
+	if (sd)
+		shadow_swap_carrier(sd, on);
+	rcu_read_unlock();
+	return sd;
+}
+
 void shadow_net_netif_carrier_on(struct net_device *dev)
 {
-	struct shadow_net_dev *sd = shadow_swap_of(dev, SWAP_KEEPS_LINK);
-
-	if (sd)
-		shadow_swap_carrier(sd, true);
-	else
+	if (!swap_carrier(dev, true))
 		netif_carrier_on(dev);
 }
 
 void shadow_net_netif_carrier_off(struct net_device *dev)
 {
-	struct shadow_net_dev *sd = shadow_swap_of(dev, SWAP_KEEPS_LINK);
-
-	if (sd)
-		shadow_swap_carrier(sd, false);
-	else
+	if (!swap_carrier(dev, false))
 		netif_carrier_off(dev);
 }
 

@@ -31,9 +31,16 @@
  * never unregistered.
  *
  * Locking: swap_lock (a spinlock) guards the swapping[] slots and every
- * claim_* field; RCU lets the hooks find a swap from any context. A swap
- * holds a reference on this module while it runs or the interface is
- * parked, so the parked ops cannot go away under the interface.
+ * claim_* field; RCU lets the hooks find a swap from any context, and a
+ * hook that uses the swap it found holds rcu_read_lock() across, because
+ * slot_del() waits for a grace period before the swap is freed. The
+ * registry lock (shadow_net_lock()) orders requests against the work:
+ * sd->swap is set and cleared under it, and so is sw->running, which is
+ * true from the moment a swap is queued until its work is done with it;
+ * a request finding it true is refused, so no request rewrites a swap
+ * whose work is waiting for a device. A swap holds a reference on this
+ * module while it runs or the interface is parked, so the parked ops
+ * cannot go away under the interface.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -299,6 +306,20 @@ static int unbind_old(struct shadow_net_dev *sd)
 }
 
 /*
+ * With no target, only a network controller may take the interface: a
+ * disk or anything else hot-plugged meanwhile is none of the swap's.
+ */
+static bool may_claim(const struct shadow_swap *sw, struct device *dev)
+{
+	if (sw->cur_dev[0])
+		return !strcmp(sw->cur_dev, dev_name(dev));
+	if (sw->cur_driver[0])
+		return dev->driver && !strcmp(sw->cur_driver, dev->driver->name);
+	return dev_is_pci(dev) &&
+	       (to_pci_dev(dev)->class >> 16) == PCI_BASE_CLASS_NETWORK;
+}
+
+/*
  * Bus notifier: a probe of the wanted device claims the parked interface
  * for its task, and its end completes the wait.
  */
@@ -319,10 +340,7 @@ static int bus_event(struct notifier_block *nb, unsigned long action, void *data
 			continue;
 		sw = sd->swap;
 		if (action == BUS_NOTIFY_BIND_DRIVER) {
-			if (!sw->waiting || sw->claim_dev ||
-			    (sw->cur_dev[0] && strcmp(sw->cur_dev, dev_name(dev))) ||
-			    (sw->cur_driver[0] &&
-			     (!dev->driver || strcmp(sw->cur_driver, dev->driver->name))))
+			if (!sw->waiting || sw->claim_dev || !may_claim(sw, dev))
 				continue;
 			sw->claim_dev = get_device(dev);
 			sw->claim_task = current;
@@ -536,6 +554,7 @@ int shadow_swap_reattach(struct shadow_net_dev *sd)
 /* The driver's carrier, kept from the stack: the bit only, no linkwatch. */
 void shadow_swap_carrier(struct shadow_net_dev *sd, bool on)
 {
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "the swap is used outside RCU");
 	if (on)
 		clear_bit(__LINK_STATE_NOCARRIER, &sd->ndev->state);
 	else
@@ -559,6 +578,7 @@ static int bind(struct shadow_swap *sw, const char *name)
 		ret = -EBUSY;
 		goto out;
 	}
+	sw->we_bound = dev;
 	ret = device_attach(dev);
 	if (ret == 0) {
 		/* No driver loaded matches it: ask modprobe, whose load probes it. */
@@ -619,11 +639,20 @@ static int bind_driver(struct shadow_swap *sw, const char *name)
 	u64 t;
 	int ret;
 
-	if (!drv) {
+	/*
+	 * A bare module name is any module: as for dev_load() (CVE-2011-1019),
+	 * only a requester with CAP_SYS_MODULE may have one loaded.
+	 */
+	if (!drv && sw->may_load) {
 		t = ktime_get_ns();
 		ret = request_module("%s", name);
 		sw->driver_ns += shadow_swap_since(t);
 		drv = driver_find(name, &pci_bus_type);
+	}
+	if (!drv && !sw->may_load) {
+		shadow_swap_reason(sw, "no PCI driver %s loaded, and loading one by name needs CAP_SYS_MODULE",
+				   name);
+		return -EPERM;
 	}
 	if (!drv) {
 		shadow_swap_reason(sw, "no PCI driver %s", name);
@@ -633,6 +662,7 @@ static int bind_driver(struct shadow_swap *sw, const char *name)
 	bus_for_each_dev(&pci_bus_type, NULL, &m, match_unbound);
 	if (!m.found)
 		return 1;
+	sw->we_bound = m.found;
 	ret = device_driver_attach(drv, m.found);
 	if (ret < 0)
 		shadow_swap_reason(sw, "%s did not bind %s (%d)", name,
@@ -657,6 +687,7 @@ static int adopt(struct shadow_net_dev *sd, const char *want, const char *driver
 	strscpy(sw->cur_driver, driver, sizeof(sw->cur_driver));
 	sw->claim_dev = NULL;
 	sw->claim_task = NULL;
+	sw->we_bound = NULL;
 	sw->handed = false;
 	sw->reattached = false;
 	sw->bound_err = 0;
@@ -689,12 +720,19 @@ static int adopt(struct shadow_net_dev *sd, const char *want, const char *driver
 	spin_unlock(&swap_lock);
 	mark(sw, SWAP_T_PROBED);
 	if (claimed) {
-		/* Bound with an interface of its own: undo, leave nothing behind. */
-		if (!sw->reattached && !sw->bound_err) {
+		/*
+		 * Bound with an interface of its own: undo what the swap bound,
+		 * leave nothing behind. A device someone else bound (hot-plug)
+		 * keeps its driver: it is not the shadow's to take away.
+		 */
+		if (!sw->reattached && !sw->bound_err && claimed == sw->we_bound) {
 			u64 t = ktime_get_ns();
 
 			device_release_driver(claimed);
 			sw->driver_ns += shadow_swap_since(t);
+		} else if (!sw->reattached && !sw->bound_err) {
+			shadow_swap_reason(sw, "%s probed with an interface of its own; left bound",
+					   dev_name(claimed));
 		}
 		put_device(claimed);
 	}
@@ -750,7 +788,9 @@ static void swap_free(struct shadow_net_dev *sd)
 	struct shadow_swap *sw = sd->swap;
 
 	slot_del(sd);
+	shadow_net_lock();
 	sd->swap = NULL;
+	shadow_net_unlock();
 	put_device(sw->old_dev);
 	kfree(sw);
 	module_put(THIS_MODULE);
@@ -765,6 +805,10 @@ static void finish(struct shadow_net_dev *sd, bool on_driver)
 		shadow_nl_swap_event(sd, SHADOW_STATE_FAILED);
 		netdev_err(sd->ndev, "shadow: swap %u failed, interface parked: %s\n",
 			   sw->seq, sw->reason);
+		/* Last touch of the request: a new one may take the swap now. */
+		shadow_net_lock();
+		sw->running = false;
+		shadow_net_unlock();
 		return;
 	}
 	shadow_nl_swap_event(sd, sw->err ? SHADOW_STATE_ROLLED_BACK : SHADOW_STATE_SWAPPED);
@@ -930,21 +974,29 @@ static int target_free(struct device *cur, const char *want, struct netlink_ext_
  * @want_driver: PCI driver to start on a device it supports, "" for any
  * @timeout_ms: how long to wait for the device
  * @restart: the interface's own device and driver again
+ * @may_load: the requester may have @want_driver loaded by name
  * @extack: for the reason of a refusal
  *
  * Return: the swap's number (> 0), or a negative errno.
  */
 int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 		      const char *want_driver, unsigned int timeout_ms, bool restart,
-		      struct netlink_ext_ack *extack)
+		      bool may_load, struct netlink_ext_ack *extack)
 {
 	struct shadow_swap *sw = sd->swap;
 	struct device *pdev;
 	int err;
 
-	if (sw && READ_ONCE(sd->state) != SHADOW_STATE_PARKED) {
+	shadow_net_assert_locked();
+	/* PARKED is also the state of a swap that waits for its device. */
+	if (sw && (sw->running || READ_ONCE(sd->state) != SHADOW_STATE_PARKED)) {
 		NL_SET_ERR_MSG(extack, "a swap of this interface is running");
 		return -EBUSY;
+	}
+	if (want_driver[0] && !may_load && !driver_find(want_driver, &pci_bus_type)) {
+		NL_SET_ERR_MSG(extack,
+			       "no such PCI driver is loaded, and loading one by name needs CAP_SYS_MODULE");
+		return -EPERM;
 	}
 	if (sw) {
 		/* Parked by a failed swap: only the binding is left to do. */
@@ -952,10 +1004,8 @@ int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 			NL_SET_ERR_MSG(extack, "the interface is parked: it has no device to restart");
 			return -EINVAL;
 		}
-		if (work_pending(&sw->work)) {
-			NL_SET_ERR_MSG(extack, "a swap of this interface is running");
-			return -EBUSY;
-		}
+		sw->running = true;
+		sw->may_load = may_load;
 		strscpy(sw->want_dev, want_dev, sizeof(sw->want_dev));
 		strscpy(sw->want_driver, want_driver, sizeof(sw->want_driver));
 		sw->timeout = msecs_to_jiffies(timeout_ms);
@@ -1004,6 +1054,8 @@ int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 		sizeof(sw->old_driver));
 	strscpy(sw->old_bus_addr, dev_name(pdev), sizeof(sw->old_bus_addr));
 	sw->seq = atomic_inc_return(&swap_seq);
+	sw->running = true;
+	sw->may_load = may_load;
 	sd->swap = sw;
 	WRITE_ONCE(sd->state, SHADOW_STATE_PARKING);
 	err = slot_add(sd);

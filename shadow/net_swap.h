@@ -43,6 +43,14 @@ struct shadow_swap {
 	char cur_driver[32];
 	unsigned long timeout;		/* jiffies to wait for a device */
 	bool restart;			/* same device, same driver */
+	/*
+	 * Queued or executing: the request above is the work's, and no other
+	 * request may rewrite it. Set when queued, cleared when the work is
+	 * done with it (parked, or freed); under the registry lock.
+	 */
+	bool running;
+	/* The requester may have a driver loaded by name (CAP_SYS_MODULE). */
+	bool may_load;
 
 	/* The departing driver, and the interface as the stack knows it. */
 	char ifname[IFNAMSIZ];
@@ -71,6 +79,8 @@ struct shadow_swap {
 	/* The arriving driver; claim_* under swap_lock (net_swap.c). */
 	struct task_struct *claim_task;	/* probing the wanted device */
 	struct device *claim_dev;
+	/* The device adopt() bound itself: compared, never dereferenced. */
+	const struct device *we_bound;
 	bool waiting;			/* a probe may claim the interface */
 	bool handed;			/* its allocation got the interface */
 	bool reattached;		/* its register became a re-attach */
@@ -111,7 +121,7 @@ int shadow_swap_init(void);
 void shadow_swap_exit(void);
 int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 		      const char *want_driver, unsigned int timeout_ms, bool restart,
-		      struct netlink_ext_ack *extack);
+		      bool may_load, struct netlink_ext_ack *extack);
 
 void shadow_rx_queue_group(struct net_device *ndev, const struct attribute_group *grp,
 			   bool add);

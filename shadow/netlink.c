@@ -141,13 +141,19 @@ out_put:
 	return err;
 }
 
+/* Each namespace sees its own interfaces only (a container, the host's). */
 static int dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct net *net = sock_net(cb->skb->sk);
 	unsigned int pos = cb->args[0];
 	struct shadow_net_dev *sd;
 
 	shadow_net_lock();
 	while ((sd = shadow_net_nth(pos))) {
+		if (!net_eq(dev_net(sd->ndev), net)) {
+			pos++;
+			continue;
+		}
 		if (fill_dev(skb, sd, READ_ONCE(sd->state),
 			     NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			     NLM_F_MULTI, SHADOW_CMD_DEV_GET))
@@ -202,13 +208,11 @@ static int dev_detach_doit(struct sk_buff *skb, struct genl_info *info)
 	shadow_net_lock();
 	sd = shadow_net_find(ndev);
 	shadow_net_unlock();
-	if (sd && sd->swap) {
+	if (sd && shadow_net_detach(sd, true)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "the interface is being swapped or is parked; swap it onto a driver first");
 		err = -EBUSY;
-	} else if (sd) {
-		shadow_net_detach(sd);
-	} else {
+	} else if (!sd) {
 		NL_SET_ERR_MSG(info->extack, "interface is not shadowed");
 		err = -ENOENT;
 	}
@@ -253,7 +257,8 @@ static int swap_doit(struct sk_buff *skb, struct genl_info *info)
 	sd = shadow_net_find(ndev);
 	if (sd) {
 		seq = shadow_swap_start(sd, target, driver, timeout,
-					nla_get_flag(attrs[SHADOW_A_SWAP_RESTART]), info->extack);
+					nla_get_flag(attrs[SHADOW_A_SWAP_RESTART]),
+					capable(CAP_SYS_MODULE), info->extack);
 	} else {
 		NL_SET_ERR_MSG(info->extack, "interface is not shadowed");
 		seq = -ENOENT;
@@ -312,6 +317,10 @@ static int log_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
+		/* ethtool shows the SecureOn password to admins only: never dump it. */
+		if (item->key == SHADOW_LOG_WOL && item->len >= sizeof(struct ethtool_wolinfo))
+			memset(((struct ethtool_wolinfo *)item->data)->sopass, 0,
+			       sizeof(((struct ethtool_wolinfo *)item->data)->sopass));
 		if (nla_put_u32(skb, SHADOW_A_DEV_IFINDEX, ndev->ifindex) ||
 		    nla_put_u64_64bit(skb, SHADOW_A_LOG_SEQ, item->seq, SHADOW_A_PAD) ||
 		    nla_put_u32(skb, SHADOW_A_LOG_KEY, item->key) ||
@@ -347,7 +356,7 @@ static int obj_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			dev_put(ndev);
 		}
 	}
-	while (!shadow_obj_item(cb->args[2], cb->args[1], &item, &gen)) {
+	while (!shadow_obj_item(cb->args[2], cb->args[1], sock_net(cb->skb->sk), &item, &gen)) {
 		cb->seq = gen;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 				  &family, NLM_F_MULTI, SHADOW_CMD_OBJ_GET);
@@ -386,13 +395,19 @@ static const struct genl_ops ops[] = {
 		.doit = dev_detach_doit,
 		.flags = GENL_ADMIN_PERM,
 	},
+	/*
+	 * The log holds what ethtool shows admins only (WoL), and both dumps
+	 * walk a list per message: admins of the caller's namespace only.
+	 */
 	{
 		.cmd = SHADOW_CMD_LOG_GET,
 		.dumpit = log_get_dumpit,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = SHADOW_CMD_OBJ_GET,
 		.dumpit = obj_get_dumpit,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = SHADOW_CMD_SWAP,

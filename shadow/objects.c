@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <net/net_namespace.h>
 
 #include "objects.h"
 #include "trace.h"
@@ -222,13 +223,15 @@ unsigned int shadow_obj_count(const struct net_device *ndev)
  * shadow_obj_item() - copy out the pos-th object, for a dump
  * @pos: position among the objects that match @ifindex
  * @ifindex: keep only objects serving this interface; 0 for all
+ * @net: keep only objects of interfaces in this namespace; an object that
+ *	 serves no interface (any more) is shown in the initial one only
  * @item: filled in
  * @gen: the tracker's generation when read
  *
  * Return: 0, or -ENOENT past the end.
  */
-int shadow_obj_item(unsigned int pos, int ifindex, struct shadow_obj_item *item,
-		    unsigned int *gen)
+int shadow_obj_item(unsigned int pos, int ifindex, const struct net *net,
+		    struct shadow_obj_item *item, unsigned int *gen)
 {
 	unsigned long flags;
 	struct obj *o;
@@ -239,6 +242,8 @@ int shadow_obj_item(unsigned int pos, int ifindex, struct shadow_obj_item *item,
 	list_for_each_entry(o, &objs, node) {
 		int idx = o->ndev ? o->ndev->ifindex : o->ifindex;
 
+		if (!net_eq(o->ndev ? dev_net(o->ndev) : &init_net, net))
+			continue;
 		if (ifindex && idx != ifindex)
 			continue;
 		if (pos--)

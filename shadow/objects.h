@@ -34,8 +34,9 @@ void shadow_obj_netdev_freed(const struct net_device *ndev);
 struct net_device *shadow_obj_netdev_of(const void *cookie);
 void shadow_obj_set_device(struct net_device *ndev, struct device *dev);
 unsigned int shadow_obj_count(const struct net_device *ndev);
-int shadow_obj_item(unsigned int pos, int ifindex, struct shadow_obj_item *item,
-		    unsigned int *gen);
+struct net;
+int shadow_obj_item(unsigned int pos, int ifindex, const struct net *net,
+		    struct shadow_obj_item *item, unsigned int *gen);
 void shadow_obj_exit(void);
 
 #endif /* _SHADOW_OBJECTS_H */

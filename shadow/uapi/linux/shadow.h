@@ -13,7 +13,8 @@
  * --------
  * SHADOW_CMD_DEV_GET (do, dump; unprivileged)
  *	do: request SHADOW_A_DEV_IFINDEX or SHADOW_A_DEV_IFNAME; reply one
- *	device. dump: every shadowed interface, one message each.
+ *	device. dump: every shadowed interface in the caller's network
+ *	namespace, one message each.
  *	Reply: SHADOW_A_DEV_IFINDEX (u32), SHADOW_A_DEV_IFNAME (string),
  *	SHADOW_A_DEV_DRIVER (string, module name), SHADOW_A_DEV_BUS (string,
  *	the bus of the device, e.g. "pci" or "virtio"), SHADOW_A_DEV_BUS_ADDR
@@ -39,7 +40,7 @@
  *	attached), ENOENT (not attached), EOPNOTSUPP (the driver module is
  *	not shadowed).
  *
- * SHADOW_CMD_LOG_GET (dump; unprivileged)
+ * SHADOW_CMD_LOG_GET (dump; CAP_NET_ADMIN in the namespace's user ns)
  *	Request: SHADOW_A_DEV_IFINDEX or SHADOW_A_DEV_IFNAME. One message per
  *	log entry, oldest first: SHADOW_A_DEV_IFINDEX, SHADOW_A_LOG_SEQ (u64,
  *	order of the last change), SHADOW_A_LOG_KEY (u32, enum shadow_log_key),
@@ -47,11 +48,14 @@
  *	netlink message holds one entry; a read returns as many as fit and
  *	the next read resumes after the last one sent. If the log changes
  *	during the dump, a message carries NLM_F_DUMP_INTR and the reader
- *	starts over.
+ *	starts over. The WoL entry's SecureOn password (sopass) is kept for
+ *	the replay but always dumped as zeros.
  *
- * SHADOW_CMD_OBJ_GET (dump; unprivileged)
+ * SHADOW_CMD_OBJ_GET (dump; CAP_NET_ADMIN in the namespace's user ns)
  *	Request: optionally SHADOW_A_DEV_IFINDEX / SHADOW_A_DEV_IFNAME to keep
- *	only the objects owned through one interface. One message per object:
+ *	only the objects owned through one interface. Only objects of the
+ *	caller's namespace's interfaces; those serving no interface are
+ *	shown in the initial namespace only. One message per object:
  *	SHADOW_A_OBJ_TYPE (u32, enum shadow_obj_type), SHADOW_A_OBJ_ID (u64:
  *	the IRQ number, the DMA size in bytes, for a netdev what its driver
  *	asked of the allocation, before any padding (SHADOW_NETDEV_ID_*
@@ -63,11 +67,12 @@
  *	Swap the driver under a shadowed interface (active mode). Request:
  *	SHADOW_A_DEV_IFINDEX or SHADOW_A_DEV_IFNAME; SHADOW_A_SWAP_TARGET
  *	(string, optional: the PCI address of the device to move the
- *	interface to; absent: the first device a shadowed driver probes);
+ *	interface to; absent: the first network-class PCI device probed);
  *	or SHADOW_A_SWAP_DRIVER (string, optional: the PCI driver, by its
  *	driver name, e.g. "8139cp" or "virtio-pci", to start on the first
- *	unbound device it supports, loaded by module name if need be, or
- *	on the first such device hot-plugged within the timeout);
+ *	unbound device it supports, loaded by module name if need be (which
+ *	needs CAP_SYS_MODULE as well: EPERM otherwise), or on the first such
+ *	device hot-plugged within the timeout);
  *	SHADOW_A_SWAP_TIMEOUT_MS (u32, optional, default 10000: how long the
  *	parked interface waits for its device); SHADOW_A_SWAP_RESTART (flag:
  *	unbind and bind again the interface's own device and driver; no
