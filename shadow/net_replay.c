@@ -356,58 +356,77 @@ static void replay_features(struct shadow_net_dev *sd)
 				 &lost, sw->new_driver);
 }
 
+/* The VLAN ids to filter, one bitmap per tag protocol (802.1Q, 802.1ad). */
+struct vlan_set {
+	DECLARE_BITMAP(ctag, VLAN_N_VID);
+	DECLARE_BITMAP(stag, VLAN_N_VID);
+};
+
+static void vlan_set_add(struct vlan_set *set, __be16 proto, u16 vid)
+{
+	if (vid >= VLAN_N_VID)
+		return;
+	__set_bit(vid, proto == htons(ETH_P_8021AD) ? set->stag : set->ctag);
+}
+
 static int collect_vid(struct net_device *vlan_dev, int vid, void *arg)
 {
 	/* No device for the ids the kernel adds itself (vid 0 on NETDEV_UP). */
-	__be16 proto = vlan_dev ? vlan_dev_vlan_proto(vlan_dev) : htons(ETH_P_8021Q);
-	struct shadow_log_vlan *v = arg;
-	int i;
-
-	for (i = 0; i < 32 && v[i].proto; i++)
-		if (v[i].vid == vid && v[i].proto == proto)
-			return 0;
-	if (i < 32) {
-		v[i].proto = proto;
-		v[i].vid = vid;
-	}
+	vlan_set_add(arg, vlan_dev ? vlan_dev_vlan_proto(vlan_dev) : htons(ETH_P_8021Q), vid);
 	return 0;
 }
 
-/* VLAN filters: the logged set and the kernel's VLAN devices, vid 0 too. */
+static void add_vids(struct shadow_net_dev *sd, const unsigned long *ids, __be16 proto)
+{
+	const struct net_device_ops *ops = sd->ndev->netdev_ops;
+	unsigned int vid;
+
+	for_each_set_bit(vid, ids, VLAN_N_VID)
+		if (ops->ndo_vlan_rx_add_vid(sd->ndev, proto, vid))
+			shadow_swap_note(sd->swap, "VLAN %u refused by %s", vid,
+					 sd->swap->new_driver);
+}
+
+/*
+ * VLAN filters: the logged set and the kernel's VLAN devices, vid 0 too,
+ * every one of them (the 4094 a filter can hold, per protocol).
+ */
 static void replay_vlans(struct shadow_net_dev *sd)
 {
 	struct net_device *ndev = sd->ndev;
 	struct shadow_swap *sw = sd->swap;
 	const struct net_device_ops *ops = ndev->netdev_ops;
-	struct shadow_log_vlan v[32] = { { .proto = htons(ETH_P_8021Q), .vid = 0 } };
-	struct shadow_log_item *item = kmalloc(sizeof(*item), GFP_KERNEL);
-	unsigned int pos, gen;
-	int i, n;
+	struct shadow_log_vlan v;
+	struct shadow_log_item *item;
+	struct vlan_set *set;
+	unsigned int pos, gen, n;
 
-	if (!item)
+	item = kmalloc(sizeof(*item), GFP_KERNEL);
+	set = kzalloc(sizeof(*set), GFP_KERNEL);
+	if (!item || !set) {
 		shadow_swap_note(sw, "VLAN filters from the log not carried: out of memory");
-	for (pos = 0; item && !shadow_log_item(&sd->log, pos, item, &gen); pos++) {
-		if (item->key != SHADOW_LOG_VLAN || item->len != sizeof(v[0]))
-			continue;
-		for (i = 0; i < 32 && v[i].proto; i++)
-			if (!memcmp(&v[i], item->data, sizeof(v[0])))
-				break;
-		if (i < 32 && !v[i].proto)
-			memcpy(&v[i], item->data, sizeof(v[0]));
+		goto out;
 	}
-	kfree(item);
-	vlan_for_each(ndev, collect_vid, v);
-	for (n = 0; n < 32 && v[n].proto; n++)
-		;
+	__set_bit(0, set->ctag);
+	for (pos = 0; !shadow_log_item(&sd->log, pos, item, &gen); pos++) {
+		if (item->key != SHADOW_LOG_VLAN || item->len != sizeof(v))
+			continue;
+		memcpy(&v, item->data, sizeof(v));
+		vlan_set_add(set, v.proto, v.vid);
+	}
+	vlan_for_each(ndev, collect_vid, set);
+	n = bitmap_weight(set->ctag, VLAN_N_VID) + bitmap_weight(set->stag, VLAN_N_VID);
 	if (!(ndev->features & NETIF_F_HW_VLAN_CTAG_FILTER) || !ops->ndo_vlan_rx_add_vid) {
 		if (n > 1)
-			shadow_swap_note(sw, "%d VLAN ids: %s has no VLAN filter, VLANs pass unfiltered",
+			shadow_swap_note(sw, "%u VLAN ids: %s has no VLAN filter, VLANs pass unfiltered",
 					 n - 1, sw->new_driver);
-		return;
+		goto out;
 	}
-	for (i = 0; i < n; i++)
-		if (ops->ndo_vlan_rx_add_vid(ndev, v[i].proto, v[i].vid))
-			shadow_swap_note(sw, "VLAN %u refused by %s", v[i].vid, sw->new_driver);
+	add_vids(sd, set->ctag, htons(ETH_P_8021Q));
+	add_vids(sd, set->stag, htons(ETH_P_8021AD));
+out:
+	kfree(set);
+	kfree(item);
 }
 
 /* dev_open()'s driver-facing half; the stack already thinks it is up. */
