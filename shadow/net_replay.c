@@ -89,31 +89,44 @@ static void replay_queues(struct shadow_net_dev *sd)
 				 err);
 }
 
+/*
+ * The MTU the user asked for (the log's), as much of it as the new NIC
+ * takes: an MTU an earlier NIC had to lower comes back on one that takes
+ * it. The log keeps the wish, not what this NIC could do.
+ */
 static void replay_mtu(struct shadow_net_dev *sd)
 {
 	struct net_device *ndev = sd->ndev;
 	struct shadow_swap *sw = sd->swap;
 	const struct net_device_ops *ops = ndev->netdev_ops;
-	unsigned int want = ndev->mtu, mtu;
-	int err;
+	unsigned int cur = ndev->mtu, want = cur, mtu;
+	int err = 0;
 
+	if (shadow_log_get(&sd->log, SHADOW_LOG_MTU, &want, sizeof(want)) < 0)
+		want = cur;
 	mtu = clamp(want, ndev->min_mtu, ndev->max_mtu);
-	if (mtu != want) {
+	if (mtu != cur) {
 		/* Through the kernel: routes and sockets learn the new MTU. */
 		err = dev_set_mtu(ndev, mtu);
-		shadow_swap_note(sw, "mtu %u -> %u: %s takes %u..%u%s", want, mtu,
-				 sw->new_driver, ndev->min_mtu, ndev->max_mtu,
-				 err ? " (refused)" : "");
-		return;
-	}
-	/* The driver was probed at ETH_DATA_LEN; tell it the real one. */
-	if (mtu != ETH_DATA_LEN && ops->ndo_change_mtu) {
+		if (mtu > cur && mtu == want)
+			shadow_swap_note(sw, "mtu %u -> %u: as asked, %s takes it%s", cur, mtu,
+					 sw->new_driver, err ? " (refused)" : "");
+	} else if (mtu != ETH_DATA_LEN && ops->ndo_change_mtu) {
+		/* The driver was probed at ETH_DATA_LEN; tell it the real one. */
 		err = ops->ndo_change_mtu(ndev, mtu);
 		if (err)
 			shadow_swap_note(sw, "mtu %u refused by %s (%d)", mtu,
 					 sw->new_driver, err);
 		WRITE_ONCE(ndev->mtu, mtu);
 	}
+	if (mtu < want)
+		shadow_swap_note(sw, "mtu %u -> %u: %s takes %u..%u%s", want, mtu,
+				 sw->new_driver, ndev->min_mtu, ndev->max_mtu,
+				 err ? " (refused)" : "");
+	/* Both paths went through the tap, which logged what this NIC took. */
+	if (ndev->mtu != want &&
+	    shadow_log_record(&sd->log, SHADOW_LOG_MTU, TAP_MODE_LAST, &want, sizeof(want)))
+		shadow_swap_note(sw, "mtu %u asked: no longer in the log (out of memory)", want);
 }
 
 static void replay_mac(struct shadow_net_dev *sd)

@@ -773,6 +773,15 @@ static void wake(struct shadow_net_dev *sd)
 		netif_carrier_off(ndev);
 		shadow_swap_note(sw, "no link from %s within %u ms", sw->new_driver,
 				 link_wait_ms);
+	} else if (up && READ_ONCE(ndev->operstate) != IF_OPER_UP) {
+		/*
+		 * The driver's carrier changes were kept from the stack, but a
+		 * link event run meanwhile (any one reads the bit as it is) let
+		 * it see the carrier down: the bit alone would leave it
+		 * operationally down for good. Report the link as new.
+		 */
+		set_bit(__LINK_STATE_NOCARRIER, &ndev->state);
+		netif_carrier_on(ndev);
 	}
 	if (netif_running(ndev)) {
 		netif_tx_wake_all_queues(ndev);
