@@ -119,13 +119,19 @@ max=$(ip -d -j link show dev "$dev" | jq '.[0].max_mtu')
 check "  MTU 9000 lowered to 8139cp's maximum $max, and a note says so" \
 	[ "$(cat "/sys/class/net/$dev/mtu")" == "$max" ]
 check "  (the note)" jqt ".notes | any(test(\"mtu 9000 -> $max\"))" <<<"$out"
-ip link set dev "$dev" mtu 1500
+check "  the log keeps the 9000 asked" \
+	jqt '[.[] | select(.key == "mtu")][0].mtu == 9000' <<<"$(shadowctl -j log show dev "$dev")"
 out=$(shadowctl -j swap dev "$dev" to e1000)
 rc=$?
+log "  $out"
 check "back to e1000: exit 0 (got $rc)" [ $rc -eq 0 ]
 check "  on e1000, same ifindex" [ "$(iface_driver "$dev")" == e1000 -a \
 	"$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
+check "  MTU 9000 back, as asked ($(cat "/sys/class/net/$dev/mtu"))" \
+	[ "$(cat "/sys/class/net/$dev/mtu")" == 9000 ]
+check "  (a note says so)" jqt ".notes | any(test(\"mtu $max -> 9000: as asked\"))" <<<"$out"
 check "  passes traffic" reaches_peer
+ip link set dev "$dev" mtu 1500
 
 stream_stop
 check "the TCP stream survived it all (sender exit $stream_rc)" [ "$stream_rc" -eq 0 ]

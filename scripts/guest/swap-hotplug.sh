@@ -9,7 +9,9 @@
 # the stream intact, and the old driver module removable. Then the new NIC
 # is unplugged while the interface waits parked again and nothing comes:
 # the swap fails and leaves it parked, and a later swap takes the e1000
-# plugged next.
+# plugged next. While the first park waits, a disk (virtio-blk) is
+# hot-plugged first: it is no network device, so the swap must neither take
+# it nor unbind it.
 
 . /shadow/selftests/lib/lib.sh
 . /shadow/selftests/lib/swap.sh
@@ -41,6 +43,28 @@ check "a ring size asked of the parked $dev is refused, saying why ($out)" \
 echo READY
 busywait 60000 test ! -e "/sys/bus/pci/devices/$old" || fail "$old was not unplugged"
 echo UNPLUGGED
+# The disk comes first: it keeps its driver, and the interface stays parked.
+blk_dev()
+{
+	local d
+
+	for d in /sys/bus/pci/devices/*; do
+		[[ $(<"$d/class") == 0x010000 ]] && { echo "${d##*/}"; return 0; }
+	done
+	return 1
+}
+blk_bound()
+{
+	bash /shadow/selftests/lib/coldplug.sh
+	blk=$(blk_dev) && [[ -e /sys/bus/pci/devices/$blk/driver ]]
+}
+busywait 60000 blk_bound || fail "the hot-plugged disk was not bound (${blk:-none seen})"
+sleep 3
+check "a disk hot-plugged while parked keeps its driver ($blk)" \
+	[ -e "/sys/bus/pci/devices/$blk/driver" ]
+check "  and its disk is there" bash -c 'ls /sys/block | grep -q "^vd"'
+check "  the interface waits on, parked" parked
+echo BLKSEEN
 taken() { bash /shadow/selftests/lib/coldplug.sh; ! parked; }
 # taken_by DRIVER N: swap N (/tmp/swapN.json), started in the background as
 # $swap, ends with the interface taken by DRIVER.

@@ -13,7 +13,7 @@
 # stay first in PATH (TESTBED.md, "traps").
 GUEST_BINARIES=(
 	/bin/bash /usr/sbin/ip /usr/sbin/tc /usr/bin/ss /usr/sbin/ethtool
-	/usr/bin/iperf3 /usr/bin/kmod /usr/bin/jq
+	/usr/bin/iperf3 /usr/bin/kmod /usr/bin/jq /usr/bin/setpriv
 )
 KMOD_LINKS=(modprobe insmod rmmod lsmod depmod modinfo)
 
@@ -50,7 +50,7 @@ copy_modules()
 		modprobe -D -d "$kroot" -S "$abi" "$mod" ||
 			{ echo "initramfs: no module $mod in $abi" >&2; return 1; }
 	done < <(guest_module_names) |
-	while read -r verb path; do
+	while read -r verb path _; do
 		[[ $verb == insmod ]] || continue
 		rel=${path#"$kroot"/}
 		rel=${rel#./}

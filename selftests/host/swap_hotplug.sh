@@ -4,7 +4,8 @@
 # A parked interface across PCI hot-plug, driven through the runner's QMP
 # socket, on every pinned kernel: the guest parks its e1000 interface under
 # a live TCP stream, the host unplugs the e1000 NIC (device_del) and plugs
-# an rtl8139 on the same hub port (device_add), and the guest checks the
+# an rtl8139 on the same hub port (device_add; a virtio-blk disk plugged
+# just before it must be left alone), and the guest checks the
 # interface resumed on 8139cp with its identity and its stream; then the
 # rtl8139 is unplugged under a second swap that times out (the interface
 # stays parked), and an e1000 plugged for a third swap takes it
@@ -28,6 +29,9 @@ one()
 	wait_line "$out/results.tap" '^READY' 120 &&
 		qmp_ok "$out/qmp.sock" '{"execute":"device_del","arguments":{"id":"nic1"}}' &&
 		wait_line "$out/results.tap" '^UNPLUGGED' 120 &&
+		qmp_ok "$out/qmp.sock" '{"execute":"blockdev-add","arguments":{"driver":"null-co","node-name":"blk0","size":67108864}}' &&
+		qmp_ok "$out/qmp.sock" '{"execute":"device_add","arguments":{"driver":"virtio-blk-pci","drive":"blk0","id":"hotblk"}}' &&
+		wait_line "$out/results.tap" '^BLKSEEN' 120 &&
 		qmp_ok "$out/qmp.sock" '{"execute":"device_add","arguments":{"driver":"rtl8139","netdev":"hp1","mac":"52:54:00:5d:00:b0","id":"hot1"}}' &&
 		wait_line "$out/results.tap" '^READY2' 200 &&
 		qmp_ok "$out/qmp.sock" '{"execute":"device_del","arguments":{"id":"hot1"}}' &&
