@@ -39,13 +39,21 @@ static inline struct nlattr **shadow_dump_attrs(struct netlink_callback *cb)
 }
 
 /*
- * The bytes of private area a net_device's allocation really has: what the
- * driver asked for plus the allocator's slack. 6.1 keeps the allocation's
- * start in dev->padded (Kbuild probes for it); 6.12 allocates the device
- * and its private area as one object. 0 when it cannot be known (vmalloc).
+ * The bytes of private area a net_device's allocation may use: on 6.12
+ * (dev->priv_len) what was asked for; on 6.1 that plus the allocator's
+ * slack, the allocation's start being in dev->padded (Kbuild probes for
+ * both), and 0 when it cannot be known (vmalloc).
  */
 static inline size_t shadow_netdev_priv_room(const struct net_device *ndev)
 {
+#ifdef SHADOW_HAVE_NETDEV_PRIV_LEN
+	/*
+	 * Since 6.2 ksize() no longer makes an object's slack usable (KASAN
+	 * reports a write there), and a large allocation may be vmalloc'd:
+	 * the size asked for, which the kernel now records, is the room.
+	 */
+	return ndev->priv_len;
+#else
 #ifdef SHADOW_NETDEV_PADDED
 	const void *start = (const char *)ndev - ndev->padded;
 #else
@@ -53,9 +61,64 @@ static inline size_t shadow_netdev_priv_room(const struct net_device *ndev)
 #endif
 	const char *priv = netdev_priv(ndev);
 
+	/* 6.1: ksize() unpoisons the whole object, slack included. */
 	if (is_vmalloc_addr(start))
 		return 0;
 	return ksize(start) - (priv - (const char *)start);
+#endif
+}
+
+/*
+ * Tables a driver hangs on its net_device besides its netdev and ethtool
+ * ops, which the next driver's probe sets again if it has them: a swap
+ * must not leave the old driver's there (6.12's virtio_net sets stat_ops,
+ * whose callbacks would read the next driver's private area as its own).
+ */
+static inline void shadow_netdev_reset_tables(struct net_device *ndev)
+{
+#ifdef CONFIG_DCB
+	ndev->dcbnl_ops = NULL;
+#endif
+#ifdef SHADOW_HAVE_NETDEV_STAT_OPS
+	ndev->stat_ops = NULL;
+#endif
+#ifdef SHADOW_HAVE_NETDEV_QUEUE_MGMT_OPS
+	ndev->queue_mgmt_ops = NULL;
+#endif
+#ifdef SHADOW_HAVE_NETDEV_XDP_METADATA_OPS
+	ndev->xdp_metadata_ops = NULL;
+#endif
+#ifdef SHADOW_HAVE_NETDEV_XSK_TX_METADATA_OPS
+	ndev->xsk_tx_metadata_ops = NULL;
+#endif
+}
+
+/*
+ * State the stack keeps for the driver that a swap cannot carry to another
+ * one (offloaded SAs, tunnel ports, a devlink port the driver owns): the
+ * name of the first found, or NULL.
+ */
+static inline const char *shadow_netdev_foreign_state(const struct net_device *ndev)
+{
+#ifdef CONFIG_XFRM_OFFLOAD
+	if (ndev->xfrmdev_ops)
+		return "IPsec offload (xfrmdev_ops)";
+#endif
+#if IS_ENABLED(CONFIG_TLS_DEVICE)
+	if (ndev->tlsdev_ops)
+		return "TLS offload (tlsdev_ops)";
+#endif
+#if IS_ENABLED(CONFIG_MACSEC)
+	if (ndev->macsec_ops)
+		return "MACsec offload (macsec_ops)";
+#endif
+	if (ndev->udp_tunnel_nic_info)
+		return "UDP tunnel port offload (udp_tunnel_nic_info)";
+#ifdef SHADOW_HAVE_NETDEV_DEVLINK_PORT
+	if (ndev->devlink_port)
+		return "a devlink port";
+#endif
+	return NULL;
 }
 
 #endif /* _SHADOW_COMPAT_H */

@@ -152,6 +152,19 @@ void shadow_hooks_remove(struct shadow_hooks *hooks)
 	kfree(hooks);
 }
 
+/* Whether the hook on @symbol is installed (false for one not in the class). */
+bool shadow_hooks_live(const struct shadow_hooks *hooks, const char *symbol)
+{
+	unsigned int i;
+
+	if (IS_ERR_OR_NULL(hooks))
+		return false;
+	for (i = 0; i < hooks->cls->nhooks; i++)
+		if (!strcmp(hooks->hook[i].tap->symbol, symbol))
+			return hooks->hook[i].live;
+	return false;
+}
+
 void shadow_hooks_show(struct seq_file *m, const struct shadow_hooks *hooks)
 {
 	const struct tap_class *cls = hooks->cls;

@@ -17,5 +17,6 @@ struct shadow_hooks *shadow_hooks_install(const struct tap_class *cls);
 void shadow_hooks_remove(struct shadow_hooks *hooks);
 void shadow_hooks_show(struct seq_file *m, const struct shadow_hooks *hooks);
 void shadow_taps_show_calls(struct seq_file *m, const struct tap_class *cls);
+bool shadow_hooks_live(const struct shadow_hooks *hooks, const char *symbol);
 
 #endif /* _SHADOW_HOOK_H */

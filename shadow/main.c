@@ -49,6 +49,12 @@ void shadow_core_show_calls(struct seq_file *m)
 	shadow_taps_show_calls(m, &tap_net_class);
 }
 
+/* net_hooks is set before any request can arrive and cleared after the last. */
+bool shadow_core_hook_live(const char *symbol)
+{
+	return shadow_hooks_live(net_hooks, symbol);
+}
+
 static int __init shadow_init(void)
 {
 	int err;
@@ -85,14 +91,19 @@ err_filter:
 static void __exit shadow_exit(void)
 {
 	shadow_debugfs_exit();
-	shadow_hooks_remove(net_hooks);
-	/* ORDER: calls redirected before the hooks went may still attach. */
-	shadow_taps_quiesce(&tap_net_class);
 	shadow_nl_exit();
 	shadow_swap_exit();
-	/* ORDER: interfaces go back to their drivers after the last request. */
+	/*
+	 * ORDER: interfaces go back to their drivers after the last request,
+	 * and before the hooks: with the unregister hook gone, a driver could
+	 * free an interface the registry still names.
+	 */
 	shadow_net_exit();
-	/* ORDER: calls through the tables just restored end before what they use. */
+	shadow_hooks_remove(net_hooks);
+	/*
+	 * ORDER: calls redirected before the hooks went, and calls through the
+	 * tables just restored, end before what they use goes.
+	 */
 	shadow_taps_quiesce(&tap_net_class);
 	shadow_obj_exit();
 	shadow_filter_exit();

@@ -32,6 +32,7 @@
 
 static LIST_HEAD(devs);
 static DEFINE_MUTEX(devs_lock);
+static bool closing;		/* unloading: no new attach; devs_lock */
 
 /*
  * The private area and queues each shadowed driver asked for when it
@@ -163,24 +164,29 @@ static void seed(struct shadow_net_dev *sd)
 }
 
 /**
- * shadow_net_install() - put the interface's driver tables behind the taps
- * @sd: the shadowed device, whose ndev holds its driver's own tables
+ * shadow_net_install() - put a driver's tables behind the taps
+ * @sd: the shadowed device
+ * @ndo: the driver's net_device_ops
+ * @eto: its ethtool_ops, or NULL
  *
- * Also used when a swap hands the interface to a new driver. Once it has
- * been swapped, statistics add what the earlier drivers counted.
+ * Also used when a swap hands the interface to a new driver, whose tables
+ * never reach the interface themselves: each pointer the stack reads goes
+ * from one complete table to the next. Once the interface has been
+ * swapped, statistics add what the earlier drivers counted.
  */
-void shadow_net_install(struct shadow_net_dev *sd)
+void shadow_net_install(struct shadow_net_dev *sd, const struct net_device_ops *ndo,
+			const struct ethtool_ops *eto)
 {
 	static const struct rtnl_link_stats64 zero;
 	struct net_device *ndev = sd->ndev;
 
-	sd->ops.orig_ndo = ndev->netdev_ops;
-	tap_net_fill_net_device_ops(&sd->ops.ndo, ndev->netdev_ops);
+	sd->ops.orig_ndo = ndo;
+	tap_net_fill_net_device_ops(&sd->ops.ndo, ndo);
 	if (memcmp(&sd->stats_base, &zero, sizeof(zero)))
 		sd->ops.ndo.ndo_get_stats64 = shadow_net_stats64;
-	sd->ops.orig_eto = ndev->ethtool_ops;
-	if (ndev->ethtool_ops) {
-		tap_net_fill_ethtool_ops(&sd->ops.eto, ndev->ethtool_ops);
+	sd->ops.orig_eto = eto;
+	if (eto) {
+		tap_net_fill_ethtool_ops(&sd->ops.eto, eto);
 		WRITE_ONCE(ndev->ethtool_ops, &sd->ops.eto);
 	} else {
 		WRITE_ONCE(ndev->ethtool_ops, &shadow_empty_eto);
@@ -194,16 +200,17 @@ void shadow_net_install(struct shadow_net_dev *sd)
  * @early: true before the interface is registered, false for a late attach
  *	   (then RTNL is held)
  *
- * Return: the shadowed device, or an ERR_PTR: -EEXIST, -ENOMEM.
+ * Return: the shadowed device, or an ERR_PTR: -EEXIST, -ENOMEM, or
+ * -ESHUTDOWN once the module is being unloaded.
  */
 struct shadow_net_dev *shadow_net_attach(struct net_device *ndev, bool early)
 {
 	struct shadow_net_dev *sd;
 
 	mutex_lock(&devs_lock);
-	if (shadow_net_find(ndev)) {
+	if (closing || shadow_net_find(ndev)) {
 		mutex_unlock(&devs_lock);
-		return ERR_PTR(-EEXIST);
+		return ERR_PTR(closing ? -ESHUTDOWN : -EEXIST);
 	}
 	sd = kzalloc(sizeof(*sd), GFP_KERNEL);
 	if (!sd) {
@@ -217,7 +224,7 @@ struct shadow_net_dev *shadow_net_attach(struct net_device *ndev, bool early)
 	sd->default_wanted = ndev->wanted_features;
 	sd->priv_size = shadow_netdev_priv_room(ndev);
 	shadow_log_init(&sd->log);
-	shadow_net_install(sd);
+	shadow_net_install(sd, ndev->netdev_ops, ndev->ethtool_ops);
 	list_add_tail(&sd->node, &devs);
 	if (!early)
 		seed(sd);
@@ -261,11 +268,19 @@ int shadow_net_detach(struct shadow_net_dev *sd, bool idle)
 	return 0;
 }
 
-/* At unload: every interface goes back to its driver. */
+/*
+ * At unload, while the hooks are still in: every interface goes back to its
+ * driver, and none attaches any more, so that no driver can unregister and
+ * free an interface the registry still names (its unregister is hooked
+ * until the registry is empty).
+ */
 void shadow_net_exit(void)
 {
 	struct shadow_net_dev *sd;
 
+	mutex_lock(&devs_lock);
+	closing = true;
+	mutex_unlock(&devs_lock);
 	rtnl_lock();
 	for (;;) {
 		mutex_lock(&devs_lock);

@@ -299,10 +299,17 @@ struct net_device *shadow_net_alloc_etherdev_mqs(int sizeof_priv, unsigned int t
 			    sizeof_priv, txqs, rxqs);
 }
 
-/* What devm_alloc_etherdev_mqs() arranges, for a handed interface. */
+/*
+ * What devm_alloc_etherdev_mqs() arranges, for a handed interface. The
+ * action is this module's code, run by the driver core whenever the driver
+ * leaves its device: each one pins the module until it has run. The put is
+ * its last statement; the RCU-tasks grace period of the module's exit
+ * (shadow_taps_quiesce()) covers the instructions after it.
+ */
 static void devm_free(void *dev)
 {
 	shadow_net_free_netdev(dev);
+	module_put(THIS_MODULE);
 }
 
 /* devres frees this one from the kernel, unseen: it is forgotten on unregister. */
@@ -311,8 +318,16 @@ struct net_device *shadow_net_devm_alloc_etherdev_mqs(struct device *dev, int si
 {
 	struct net_device *ndev = shadow_swap_claim(sizeof_priv, ether_setup, txqs, rxqs);
 
-	if (ndev)
-		return devm_add_action_or_reset(dev, devm_free, ndev) ? NULL : ndev;
+	if (ndev) {
+		/* A swap holds a reference while it runs: this cannot fail. */
+		__module_get(THIS_MODULE);
+		if (devm_add_action(dev, devm_free, ndev)) {
+			module_put(THIS_MODULE);
+			shadow_net_free_netdev(ndev);
+			return NULL;
+		}
+		return ndev;
+	}
 	return track_netdev(devm_alloc_etherdev_mqs(dev, padded(sizeof_priv),
 						    padded_queues(txqs), padded_queues(rxqs)),
 			    sizeof_priv, txqs, rxqs);
@@ -331,7 +346,8 @@ static int registered(struct net_device *dev, int (*reg)(struct net_device *))
 		msleep(hold);
 	sd = shadow_net_attach(dev, true);
 
-	if (IS_ERR(sd))
+	/* -ESHUTDOWN: the shadow is being unloaded. */
+	if (IS_ERR(sd) && PTR_ERR(sd) != -ESHUTDOWN)
 		netdev_err(dev, "shadow: cannot attach (%ld); not shadowed\n", PTR_ERR(sd));
 	ret = reg(dev);
 	if (ret && !IS_ERR(sd))

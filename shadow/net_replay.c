@@ -494,9 +494,7 @@ int shadow_replay(struct shadow_net_dev *sd)
 
 	ASSERT_RTNL();
 	/* The new driver's tables, behind the taps (net_swap.c kept them). */
-	WRITE_ONCE(ndev->ethtool_ops, sd->swap->new_eto);
-	WRITE_ONCE(ndev->netdev_ops, sd->swap->new_ndo);
-	shadow_net_install(sd);
+	shadow_net_install(sd, sd->swap->new_ndo, sd->swap->new_eto);
 	replay_queues(sd);
 	ndev->sysfs_rx_queue_group = sd->swap->new_rx_group;
 	shadow_rx_queue_group(ndev, ndev->sysfs_rx_queue_group, true);

@@ -57,6 +57,7 @@
 
 #include "compat.h"
 #include "net_swap.h"
+#include "shadow.h"
 #include "netlink.h"
 #include "objects.h"
 #include "trace.h"
@@ -390,6 +391,7 @@ static struct shadow_net_dev *claimer(void)
 static void fresh(struct net_device *ndev, size_t room)
 {
 	memset(netdev_priv(ndev), 0, room);
+	shadow_netdev_reset_tables(ndev);
 	memset(&ndev->stats, 0, sizeof(ndev->stats));
 	/* Link as a fresh interface has it: the stack never heard otherwise. */
 	clear_bit(__LINK_STATE_NOCARRIER, &ndev->state);
@@ -955,6 +957,36 @@ static void swap_work(struct work_struct *work)
 }
 
 /* Refuse up front what would only fail after the interface was parked. */
+/*
+ * The driver->kernel calls a swap has to take over: without one of them
+ * (ftrace IPMODIFY is exclusive, and a livepatch or another tool may hold
+ * a function first) a swap would, say, absorb the old driver's unregister
+ * and then let the real free_netdev() run on the registered interface.
+ */
+static const char * const swap_hooks[] = {
+	"alloc_netdev_mqs", "alloc_etherdev_mqs", "devm_alloc_etherdev_mqs",
+	"register_netdev", "register_netdevice",
+	"unregister_netdev", "unregister_netdevice_queue", "free_netdev",
+	"netif_carrier_on", "netif_carrier_off", "dev_addr_mod",
+	"netif_set_real_num_tx_queues", "netif_set_real_num_rx_queues",
+};
+
+static int hooks_live(struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(swap_hooks); i++) {
+		if (shadow_core_hook_live(swap_hooks[i]))
+			continue;
+		pr_warn_ratelimited("no swap: %s is not hooked (another IPMODIFY user, such as a livepatch, may hold it)\n",
+				    swap_hooks[i]);
+		NL_SET_ERR_MSG(extack,
+			       "a call a swap must take over is not hooked (held by a livepatch?): see dmesg and debugfs shadow/taps");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 static int target_free(struct device *cur, const char *want, struct netlink_ext_ack *extack)
 {
 	struct device *dev;
@@ -974,6 +1006,54 @@ static int target_free(struct device *cur, const char *want, struct netlink_ext_
 	}
 	put_device(dev);
 	return err;
+}
+
+static int is_auxiliary(struct device *dev, void *data)
+{
+	return dev->bus && !strcmp(dev->bus->name, "auxiliary");
+}
+
+/*
+ * A swap unbinds a whole PCI function; it swaps one interface. Refuse when
+ * the function carries more than this interface: another netdev (a port
+ * of a multi-port card, a representor), SR-IOV VFs in use, auxiliary
+ * devices (RDMA and the like). Return: 0, or -EOPNOTSUPP with the reason.
+ */
+static int function_alone(struct shadow_net_dev *sd, struct device *pdev,
+			  struct netlink_ext_ack *extack)
+{
+	struct net_device *other = NULL, *d;
+	struct net *net;
+
+	if (pci_num_vf(to_pci_dev(pdev)) > 0) {
+		NL_SET_ERR_MSG(extack,
+			       "the device has SR-IOV VFs in use: unbinding it would take them down");
+		return -EOPNOTSUPP;
+	}
+	if (device_for_each_child(pdev, NULL, is_auxiliary)) {
+		NL_SET_ERR_MSG(extack,
+			       "the device carries auxiliary devices: unbinding it would take them down");
+		return -EOPNOTSUPP;
+	}
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		for_each_netdev_rcu(net, d) {
+			if (d != sd->ndev && pci_device_of(d->dev.parent) == pdev) {
+				other = d;
+				break;
+			}
+		}
+		if (other)
+			break;
+	}
+	if (other) {
+		netdev_warn(sd->ndev, "shadow: no swap: %s also carries %s\n",
+			    dev_name(pdev), other->name);
+		NL_SET_ERR_MSG(extack,
+			       "the device carries another interface too: unbinding it would take that down (see dmesg)");
+	}
+	rcu_read_unlock();
+	return other ? -EOPNOTSUPP : 0;
 }
 
 /**
@@ -997,6 +1077,9 @@ int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 	int err;
 
 	shadow_net_assert_locked();
+	err = hooks_live(extack);
+	if (err)
+		return err;
 	/* PARKED is also the state of a swap that waits for its device. */
 	if (sw && (sw->running || READ_ONCE(sd->state) != SHADOW_STATE_PARKED)) {
 		NL_SET_ERR_MSG(extack, "a swap of this interface is running");
@@ -1029,6 +1112,16 @@ int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 	pdev = pci_device_of(sd->ndev->dev.parent);
 	if (!pdev || !pdev->driver) {
 		NL_SET_ERR_MSG(extack, "the interface's device is not a PCI device with a driver");
+		return -EOPNOTSUPP;
+	}
+	err = function_alone(sd, pdev, extack);
+	if (err)
+		return err;
+	if (shadow_netdev_foreign_state(sd->ndev)) {
+		NL_SET_ERR_MSG(extack,
+			       "the driver keeps state in the stack that no swap can carry (offloads, a devlink port): see dmesg");
+		netdev_warn(sd->ndev, "shadow: no swap: the driver has %s\n",
+			    shadow_netdev_foreign_state(sd->ndev));
 		return -EOPNOTSUPP;
 	}
 	if (restart && (want_dev[0] || want_driver[0])) {

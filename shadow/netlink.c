@@ -177,6 +177,11 @@ static int dev_attach_doit(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(ndev);
 	rtnl_lock();
 	parent = ndev->dev.parent;
+	if (ndev->reg_state != NETREG_REGISTERED) {
+		NL_SET_ERR_MSG(info->extack, "the interface is being registered or unregistered");
+		err = -EBUSY;
+		goto out;
+	}
 	if (!parent || !parent->driver || !shadow_filter_module(parent->driver->owner)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "the interface's driver is not shadowed (see shadow.ko's drivers= parameter)");

@@ -6,11 +6,17 @@
  * it serves once that is known. Driver and bus address are copied when
  * recorded, so that a leaked object can still be shown after its device
  * has gone. Records are made from taps in process and atomic context.
+ *
+ * The destroy taps see every free_irq() and dma_free_attrs() in the system
+ * (a destroy is known by its object, not its caller: hook.c), so the
+ * lookups by key go through a hash table keyed by the pointer; the list
+ * keeps the order dumps show. Both are under objs_lock.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>
+#include <linux/hashtable.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -22,7 +28,8 @@
 #include "uapi/linux/shadow.h"
 
 struct obj {
-	struct list_head node;
+	struct list_head node;		/* objs, in the order recorded */
+	struct hlist_node hnode;	/* objs_by_key */
 	u32 type;
 	const void *key;
 	u64 id;
@@ -33,6 +40,7 @@ struct obj {
 };
 
 static LIST_HEAD(objs);
+static DEFINE_HASHTABLE(objs_by_key, 8);
 static DEFINE_SPINLOCK(objs_lock);
 static unsigned int objs_gen;
 
@@ -85,6 +93,7 @@ int shadow_obj_add(u32 type, const void *key, u64 id, struct net_device *ndev,
 	if (!o->ndev && dev)
 		o->ndev = netdev_on(dev);
 	list_add_tail(&o->node, &objs);
+	hash_add(objs_by_key, &o->hnode, (unsigned long)key);
 	objs_gen++;
 	spin_unlock_irqrestore(&objs_lock, flags);
 	trace_shadow_obj(type, id, true, true);
@@ -102,10 +111,11 @@ bool shadow_obj_del(u32 type, const void *key, u64 id)
 	unsigned long flags;
 
 	spin_lock_irqsave(&objs_lock, flags);
-	list_for_each_entry(o, &objs, node) {
+	hash_for_each_possible(objs_by_key, o, hnode, (unsigned long)key) {
 		if (o->type == type && o->key == key &&
 		    (id == SHADOW_OBJ_ANY_ID || o->id == id)) {
 			list_del(&o->node);
+			hash_del(&o->hnode);
 			found = o;
 			objs_gen++;
 			break;
@@ -125,7 +135,7 @@ u64 shadow_obj_id(u32 type, const void *key)
 	u64 id = 0;
 
 	spin_lock_irqsave(&objs_lock, flags);
-	list_for_each_entry(o, &objs, node) {
+	hash_for_each_possible(objs_by_key, o, hnode, (unsigned long)key) {
 		if (o->type == type && o->key == key) {
 			id = o->id;
 			break;
@@ -151,6 +161,7 @@ void shadow_obj_netdev_freed(const struct net_device *ndev)
 			continue;
 		if (o->type == SHADOW_OBJ_NAPI) {
 			list_move(&o->node, &gone);
+			hash_del(&o->hnode);
 		} else {
 			o->ifindex = ndev->ifindex;
 			o->ndev = NULL;
@@ -272,6 +283,7 @@ void shadow_obj_exit(void)
 
 	list_for_each_entry_safe(o, tmp, &objs, node) {
 		list_del(&o->node);
+		hash_del(&o->hnode);
 		kfree(o);
 		n++;
 	}
