@@ -5,12 +5,13 @@
  * lists every driver->kernel tap with its state and call count; "calls"
  * gives, per class, the calls through all its wrappers (tables too) and
  * each tap called so far: the total stays still while only packets flow.
- * Two knobs, for tests: writing N to "fail_open" makes the next N opens a
+ * Knobs, for tests: writing N to "fail_open" makes the next N opens a
  * swap's replay asks of a new driver fail with EIO, as a driver that
  * cannot open would; writing N to "hold_register_ms" makes the next netdev
  * registration of a shadowed driver sleep N ms inside its wrapper (to
- * unload the shadow under it). The control interface proper is generic
- * netlink.
+ * unload the shadow under it), and "hold_change_mtu_ms" the next MTU
+ * change (to unbind the driver under it). The control interface proper
+ * is generic netlink.
  */
 
 #include <linux/debugfs.h>
@@ -54,6 +55,7 @@ void shadow_debugfs_init(void)
 	debugfs_create_file("calls", 0444, dir, NULL, &calls_fops);
 	debugfs_create_atomic_t("fail_open", 0600, dir, &shadow_swap_fail_open);
 	debugfs_create_u32("hold_register_ms", 0600, dir, &shadow_net_hold_register_ms);
+	debugfs_create_u32("hold_change_mtu_ms", 0600, dir, &shadow_net_hold_change_mtu_ms);
 }
 
 void shadow_debugfs_exit(void)

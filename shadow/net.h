@@ -50,6 +50,7 @@ void shadow_net_log(struct net_device *ndev, u32 key, enum tap_mode mode,
 		    const void *data, size_t len);
 void shadow_net_note_need(const struct net_device *ndev, u64 ask);
 extern u32 shadow_net_hold_register_ms;	/* debugfs, for tests */
+extern u32 shadow_net_hold_change_mtu_ms;	/* debugfs, for tests */
 void shadow_net_can_host(const struct shadow_net_dev *sd, char *buf, size_t len);
 void shadow_net_install(struct shadow_net_dev *sd, const struct net_device_ops *ndo,
 			const struct ethtool_ops *eto);

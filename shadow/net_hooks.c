@@ -20,6 +20,7 @@
 #include <linux/interrupt.h>
 #include <linux/delay.h>
 #include <linux/module.h>
+#include <linux/rtnetlink.h>
 
 #include "compat.h"
 #include "net.h"
@@ -119,10 +120,17 @@ int shadow_net_net_device_ops_ndo_set_mac_address(struct net_device *dev, void *
 	return ret;
 }
 
+/* debugfs: the next MTU change sleeps this long in its wrapper, for tests. */
+u32 shadow_net_hold_change_mtu_ms;
+
 int shadow_net_net_device_ops_ndo_change_mtu(struct net_device *dev, int new_mtu)
 {
 	int ret = orig_ndo(dev)->ndo_change_mtu(dev, new_mtu);
+	u32 hold = xchg(&shadow_net_hold_change_mtu_ms, 0);
 
+	/* As a driver that sleeps in its change (e1000 resets), under RTNL. */
+	if (hold)
+		msleep(hold);
 	if (!ret)
 		log_u32(dev, SHADOW_LOG_MTU, new_mtu);
 	return ret;
@@ -378,10 +386,16 @@ int shadow_net_register_netdevice(struct net_device *dev)
 	return sd ? shadow_swap_reattach(sd) : registered(dev, register_netdevice);
 }
 
+/*
+ * The driver unregisters its interface: stop shadowing it first, under
+ * RTNL, which every table call a wrapper may be sleeping in holds (an MTU
+ * or ring change), so that none still runs when the state goes.
+ */
 static void detach(struct net_device *dev)
 {
 	struct shadow_net_dev *sd;
 
+	ASSERT_RTNL();
 	shadow_net_lock();
 	sd = shadow_net_find(dev);
 	shadow_net_unlock();
@@ -400,7 +414,9 @@ void shadow_net_unregister_netdev(struct net_device *dev)
 		shadow_swap_absorb_unregister(sd);
 		return;
 	}
+	rtnl_lock();
 	detach(dev);
+	rtnl_unlock();
 	unregister_netdev(dev);
 }
 
@@ -412,7 +428,7 @@ void shadow_net_unregister_netdevice_queue(struct net_device *dev, struct list_h
 		shadow_swap_absorb_unregister(sd);
 		return;
 	}
-	detach(dev);
+	detach(dev);	/* the caller holds RTNL */
 	unregister_netdevice_queue(dev, head);
 }
 
