@@ -7,8 +7,9 @@
 #ifndef _SHADOW_NET_H
 #define _SHADOW_NET_H
 
-#include <linux/netdevice.h>
 #include <linux/ethtool.h>
+#include <linux/kref.h>
+#include <linux/netdevice.h>
 
 #include "log.h"
 #include "net_taps.h"
@@ -21,13 +22,21 @@ struct shadow_net_ops {
 	const struct ethtool_ops *orig_eto;
 };
 
-/* One shadowed interface. */
+/*
+ * One shadowed interface. Owned by references: the registry holds one from
+ * attach to detach, a swap one (and one on the net_device) from its start
+ * to its end, so that an interface unregistered while a swap still runs
+ * on it (its new NIC unplugged during the link wait) stays valid until the
+ * swap has finished with it.
+ */
 struct shadow_net_dev {
 	struct shadow_net_ops ops;	/* first: found from dev->netdev_ops */
+	struct kref ref;
 	struct list_head node;		/* in the registry; RTNL */
 	struct net_device *ndev;
 	struct shadow_log log;
 	bool early;			/* attached before registration */
+	bool detached;			/* out of the registry; READ_ONCE */
 	u32 priv_size;			/* private area it has, 0: unknown */
 	u32 state;			/* enum shadow_state; READ_ONCE */
 	/* The driver's own choice of features, to tell the user's from it. */
@@ -44,6 +53,7 @@ struct shadow_swap;
 
 struct shadow_net_dev *shadow_net_attach(struct net_device *ndev, bool early);
 int shadow_net_detach(struct shadow_net_dev *sd, bool idle);
+void shadow_net_put(struct shadow_net_dev *sd);
 struct shadow_net_dev *shadow_net_find(const struct net_device *ndev);
 struct shadow_net_dev *shadow_net_nth(unsigned int pos);
 void shadow_net_log(struct net_device *ndev, u32 key, enum tap_mode mode,

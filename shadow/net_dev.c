@@ -217,6 +217,7 @@ struct shadow_net_dev *shadow_net_attach(struct net_device *ndev, bool early)
 		mutex_unlock(&devs_lock);
 		return ERR_PTR(-ENOMEM);
 	}
+	kref_init(&sd->ref);	/* the registry's */
 	sd->ndev = ndev;
 	sd->early = early;
 	sd->state = SHADOW_STATE_PASSIVE;
@@ -254,6 +255,10 @@ int shadow_net_detach(struct shadow_net_dev *sd, bool idle)
 		mutex_unlock(&devs_lock);
 		return -EBUSY;
 	}
+	/* A swap waiting for link on an interface that goes stops waiting. */
+	WRITE_ONCE(sd->detached, true);
+	if (sd->swap)
+		wake_up(&sd->swap->link_wq);
 	WRITE_ONCE(ndev->netdev_ops, sd->ops.orig_ndo);
 	if (sd->ops.orig_eto)
 		WRITE_ONCE(ndev->ethtool_ops, sd->ops.orig_eto);
@@ -262,10 +267,23 @@ int shadow_net_detach(struct shadow_net_dev *sd, bool idle)
 	shadow_nl_event(sd, SHADOW_STATE_DETACHED);
 	/* Lockless callers (the data path, ndo_get_stats64) may hold the copy. */
 	synchronize_net();
-	shadow_log_clear(&sd->log);
 	netdev_dbg(ndev, "shadow: detached\n");
-	kfree(sd);
+	shadow_net_put(sd);
 	return 0;
+}
+
+static void release(struct kref *ref)
+{
+	struct shadow_net_dev *sd = container_of(ref, struct shadow_net_dev, ref);
+
+	shadow_log_clear(&sd->log);
+	kfree(sd);
+}
+
+/* Drop a reference; the last frees the state (log included). */
+void shadow_net_put(struct shadow_net_dev *sd)
+{
+	kref_put(&sd->ref, release);
 }
 
 /*

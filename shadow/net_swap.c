@@ -763,11 +763,18 @@ static void wake(struct shadow_net_dev *sd)
 	struct shadow_swap *sw = sd->swap;
 	bool up;
 
+	/* An interface that is being unregistered (detached) has no link to wait for. */
 	if (sw->was_running && netif_running(ndev))
-		wait_event_timeout(sw->link_wq, netif_carrier_ok(ndev),
+		wait_event_timeout(sw->link_wq, netif_carrier_ok(ndev) || READ_ONCE(sd->detached),
 				   msecs_to_jiffies(link_wait_ms));
 	rtnl_lock();
 	WRITE_ONCE(sd->state, SHADOW_STATE_PASSIVE);
+	/* Its driver is unregistering it: leave the queues to the unregister. */
+	if (READ_ONCE(sd->detached)) {
+		rtnl_unlock();
+		mark(sw, SWAP_T_WOKEN);
+		return;
+	}
 	up = netif_carrier_ok(ndev);
 	if (!up && netif_running(ndev)) {
 		/* Tell the stack the truth: the bit is set, so fire by hand. */
@@ -804,12 +811,27 @@ static void swap_free(struct shadow_net_dev *sd)
 	shadow_net_unlock();
 	put_device(sw->old_dev);
 	kfree(sw);
+	/* ORDER: the references the swap took, the device state last. */
+	dev_put(sd->ndev);
+	shadow_net_put(sd);
 	module_put(THIS_MODULE);
 }
 
 static void finish(struct shadow_net_dev *sd, bool on_driver)
 {
 	struct shadow_swap *sw = sd->swap;
+
+	/* Its device went during the link wait: the driver unregisters it. */
+	if (on_driver && (READ_ONCE(sd->detached) ||
+			  READ_ONCE(sd->ndev->reg_state) != NETREG_REGISTERED)) {
+		sw->err = sw->err ?: -ENODEV;
+		shadow_swap_reason(sw, "the interface was unregistered during the swap (its new device %s went)",
+				   sw->new_bus_addr);
+		shadow_nl_swap_event(sd, SHADOW_STATE_FAILED);
+		netdev_warn(sd->ndev, "shadow: swap %u: %s\n", sw->seq, sw->reason);
+		swap_free(sd);
+		return;
+	}
 
 	if (!on_driver) {
 		set_state(sd, SHADOW_STATE_PARKED);
@@ -1158,6 +1180,9 @@ int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 	sw->seq = atomic_inc_return(&swap_seq);
 	sw->running = true;
 	sw->may_load = may_load;
+	/* The swap's references, dropped by swap_free(). */
+	kref_get(&sd->ref);
+	dev_hold(sd->ndev);
 	sd->swap = sw;
 	WRITE_ONCE(sd->state, SHADOW_STATE_PARKING);
 	err = slot_add(sd);
@@ -1165,6 +1190,8 @@ int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 		NL_SET_ERR_MSG(extack, "too many swaps at once");
 		WRITE_ONCE(sd->state, SHADOW_STATE_PASSIVE);
 		sd->swap = NULL;
+		dev_put(sd->ndev);
+		shadow_net_put(sd);
 		put_device(sw->old_dev);
 		kfree(sw);
 		module_put(THIS_MODULE);
