@@ -10,9 +10,17 @@
  * register_netdev tap), or late, on request, for drivers loaded before the
  * shadow; a late attach seeds the log from the interface's current state.
  *
- * Locking: the registry is a list under devs_lock, taken inside RTNL when
- * both are needed. Swapping dev->netdev_ops is a single pointer store; the
- * copy it points to is freed only after synchronize_net().
+ * Ownership and locking: a shadowed interface's state is reference-counted
+ * (struct shadow_net_dev, net.h): the registry holds one reference from
+ * attach to detach and each swap one from its start to its end, so a swap
+ * still running when the driver unregisters the interface keeps it valid.
+ * The registry is a list under devs_lock, taken inside RTNL when both are
+ * needed; sd->swap is set and cleared under it. Detaching happens under
+ * RTNL (the netlink request, the driver's unregister, unload), which every
+ * wrapper of a table call that may sleep holds, so no such call is inside
+ * a wrapper when the tables go back; swapping dev->netdev_ops is a single
+ * pointer store, and the copy it pointed to is released only after
+ * synchronize_net() for the lockless callers.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
