@@ -121,4 +121,31 @@ static inline const char *shadow_netdev_foreign_state(const struct net_device *n
 	return NULL;
 }
 
+/*
+ * XDP programs that run in the driver (native or offloaded), which a swap
+ * replaces; a generic one runs in the stack and stays.
+ */
+static inline unsigned int shadow_netdev_driver_xdp(struct net_device *ndev)
+{
+	return dev_xdp_prog_count(ndev) - !!rcu_access_pointer(ndev->xdp_prog);
+}
+
+/*
+ * What XDP the driver said it can do (6.3 on: xdp_features, reported over
+ * netlink and trusted by devmap redirects): nothing while no driver is
+ * there, and what the new driver sets once it is. Under RTNL.
+ */
+static inline void shadow_netdev_xdp_features_changed(struct net_device *ndev, bool clear)
+{
+#ifdef SHADOW_HAVE_NETDEV_XDP_FEATURES
+	ASSERT_RTNL();
+	if (clear) {
+		if (!ndev->xdp_features)
+			return;
+		ndev->xdp_features = 0;
+	}
+	call_netdevice_notifiers(NETDEV_XDP_FEAT_CHANGE, ndev);
+#endif
+}
+
 #endif /* _SHADOW_COMPAT_H */

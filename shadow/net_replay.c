@@ -23,6 +23,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "net_rss_eee.h"
 #include "net_swap.h"
 #include "uapi/linux/shadow.h"
@@ -495,6 +496,8 @@ int shadow_replay(struct shadow_net_dev *sd)
 	ASSERT_RTNL();
 	/* The new driver's tables, behind the taps (net_swap.c kept them). */
 	shadow_net_install(sd, sd->swap->new_ndo, sd->swap->new_eto);
+	/* The new driver's probe set its XDP features without telling anyone. */
+	shadow_netdev_xdp_features_changed(ndev, false);
 	replay_queues(sd);
 	ndev->sysfs_rx_queue_group = sd->swap->new_rx_group;
 	shadow_rx_queue_group(ndev, ndev->sysfs_rx_queue_group, true);

@@ -198,6 +198,8 @@ static void park(struct shadow_net_dev *sd)
 
 	WRITE_ONCE(ndev->netdev_ops, &shadow_parked_ndo);
 	WRITE_ONCE(ndev->ethtool_ops, &shadow_parked_eto);
+	/* No redirect may target a driver that is not there. */
+	shadow_netdev_xdp_features_changed(ndev, true);
 	/* Lockless readers (stats, the data path) may still be in the copy. */
 	synchronize_net();
 	mark(sw, SWAP_T_PARKED);
@@ -1139,6 +1141,11 @@ int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 	err = function_alone(sd, pdev, extack);
 	if (err)
 		return err;
+	if (shadow_netdev_driver_xdp(sd->ndev)) {
+		NL_SET_ERR_MSG(extack,
+			       "an XDP program runs in the driver (native mode): detach it first, or attach it in generic mode, which a swap keeps");
+		return -EOPNOTSUPP;
+	}
 	if (shadow_netdev_foreign_state(sd->ndev)) {
 		NL_SET_ERR_MSG(extack,
 			       "the driver keeps state in the stack that no swap can carry (offloads, a devlink port): see dmesg");
