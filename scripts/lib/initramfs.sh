@@ -143,6 +143,10 @@ build_overlay()
 			install -D -m 0755 "$lib" "$root$lib"
 		done < <(ldd "$bin" | grep -o '/[^ ]*' | sort -u)
 	done
+	# And its BPF objects, which are data.
+	for bin in "$SHADOW_TOP"/build/bin/*.bpf.o; do
+		[[ -f $bin ]] && install -D -m 0644 "$bin" "$root/shadow/bin/${bin##*/}"
+	done
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out"
 	rm -rf "$root"
 }
