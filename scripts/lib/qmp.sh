@@ -28,6 +28,22 @@ qmp_ok()
 	return 1
 }
 
+# guest_outcome KVER OUT RC VM: the end of a host test that drove a guest
+# of scripts/vm (pid VM, artifacts in OUT) through QMP steps whose status
+# is RC: wait for the guest, show its results, and fail unless the steps
+# and the guest side both passed.
+guest_outcome()
+{
+	local kver=$1 out=$2 rc=$3 vm=$4 status
+
+	wait "$vm"
+	status=$?
+	echo "== $kver"
+	cat "$out/results.tap"
+	[[ $rc -eq 0 ]] || { echo "FAIL: $kver: QMP step failed"; return 1; }
+	[[ $status -eq 0 ]] || { echo "FAIL: $kver: guest side failed (scripts/vm exit $status)"; return 1; }
+}
+
 # wait_line FILE REGEX SECONDS: poll until a line of FILE matches.
 wait_line()
 {

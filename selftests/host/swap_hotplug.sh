@@ -19,7 +19,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # one KERNEL: 0 when the interface resumed on 8139cp.
 one()
 {
-	local kver=$1 out=$TOP/build/check/host-swap-hotplug-$1 vm rc status
+	local kver=$1 out=$TOP/build/check/host-swap-hotplug-$1 vm rc
 
 	make -C "$TOP" --no-print-directory KVER="$kver" modules tools >/dev/null || return 1
 	rm -rf "$out"
@@ -38,12 +38,7 @@ one()
 		wait_line "$out/results.tap" '^WAITING3' 120 &&
 		qmp_ok "$out/qmp.sock" '{"execute":"device_add","arguments":{"driver":"e1000","netdev":"hp1","mac":"52:54:00:5d:00:b1","id":"hot2"}}'
 	rc=$?
-	wait $vm
-	status=$?
-	echo "== $kver"
-	cat "$out/results.tap"
-	[[ $rc -eq 0 ]] || { echo "FAIL: $kver: QMP step failed"; return 1; }
-	[[ $status -eq 0 ]] || { echo "FAIL: $kver: guest side failed (scripts/vm exit $status)"; return 1; }
+	guest_outcome "$kver" "$out" $rc $vm || return 1
 	grep -q '^SWAPPED across hot-plug onto 8139cp' "$out/results.tap" ||
 		{ echo "FAIL: $kver: the parked interface did not resume on 8139cp"; return 1; }
 	grep -q '^RESUMED from parked' "$out/results.tap" ||

@@ -13,7 +13,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 
 one()
 {
-	local kver=$1 out=$TOP/build/check/host-swap-unplug-$1 vm rc status
+	local kver=$1 out=$TOP/build/check/host-swap-unplug-$1 vm rc
 
 	make -C "$TOP" --no-print-directory KVER="$kver" modules tools >/dev/null || return 1
 	rm -rf "$out"
@@ -25,12 +25,7 @@ one()
 		wait_line "$out/results.tap" '^REPLAYING' 120 &&
 		qmp_ok "$out/qmp.sock" '{"execute":"device_del","arguments":{"id":"nic2"}}'
 	rc=$?
-	wait $vm
-	status=$?
-	echo "== $kver"
-	cat "$out/results.tap"
-	[[ $rc -eq 0 ]] || { echo "FAIL: $kver: QMP step failed"; return 1; }
-	[[ $status -eq 0 ]] || { echo "FAIL: $kver: guest side failed (scripts/vm exit $status)"; return 1; }
+	guest_outcome "$kver" "$out" $rc $vm || return 1
 	grep -q '^SURVIVED an unplug during the link wait' "$out/results.tap" ||
 		{ echo "FAIL: $kver: no clean end after the unplug"; return 1; }
 }
