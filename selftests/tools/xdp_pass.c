@@ -5,10 +5,12 @@
  */
 
 #include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
 
-__attribute__((section("xdp"), used)) int xdp_pass(struct xdp_md *ctx)
+SEC("xdp")
+int xdp_pass(struct xdp_md *ctx)
 {
 	return XDP_PASS;
 }
 
-char _license[] __attribute__((section("license"), used)) = "GPL";
+char _license[] SEC("license") = "GPL";
