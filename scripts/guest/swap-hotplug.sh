@@ -62,7 +62,8 @@ busywait 60000 blk_bound || fail "the hot-plugged disk was not bound (${blk:-non
 sleep 3
 check "a disk hot-plugged while parked keeps its driver ($blk)" \
 	[ -e "/sys/bus/pci/devices/$blk/driver" ]
-check "  and its disk is there" bash -c 'ls /sys/block | grep -q "^vd"'
+vd_there() { ls /sys/block | grep -q '^vd'; }
+check "  and its disk is there" busywait 30000 vd_there
 check "  the interface waits on, parked" parked
 echo BLKSEEN
 taken() { bash /shadow/selftests/lib/coldplug.sh; ! parked; }
