@@ -132,7 +132,7 @@ stream_start()
 # stream_sent and stream_got (bytes) and stream_intact (yes or no).
 stream_stop()
 {
-	local i n expected
+	local n expected
 
 	touch /tmp/stream.stop
 	wait "$stream_client"
@@ -142,16 +142,24 @@ stream_stop()
 	n=$(<"/tmp/stream.sent")
 	stream_sent=$((n * 65536))
 	stream_got=$(<"/tmp/stream.bytes")
-	# The blocks sent: the base MiB n/16 times, then n%16 blocks of it
-	# (one process per MiB: forks are slow under TCG).
-	expected=$({
+	expected=$(stream_md5 "$n")
+	stream_intact=no
+	[[ $expected == "$(cut -d' ' -f1 /tmp/stream.md5)" ]] && stream_intact=yes
+}
+
+# stream_md5 N: the MD5 of the first N blocks the stream sent: the base
+# MiB N/16 times, then N%16 blocks of it (one process per MiB: forks are
+# slow under TCG).
+stream_md5()
+{
+	local n=$1 i
+
+	{
 		for ((i = 0; i < n / 16; i++)); do
 			cat /tmp/stream.base
 		done
 		head -c $((n % 16 * 65536)) /tmp/stream.base
-	} | md5sum)
-	stream_intact=no
-	[[ $expected == "$(<"/tmp/stream.md5")" ]] && stream_intact=yes
+	} | md5sum | cut -d' ' -f1
 }
 
 stream_kill() { kill "${stream_client:-}" "${stream_server:-}" 2>/dev/null; }
