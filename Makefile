@@ -29,7 +29,7 @@ TAPDIR := $(shell source scripts/lib/kernels.sh && kernel_tapdir $(KVER) 2>/dev/
 
 KBUILD_ARGS := -C $(KDIR) M=$(BUILD) W=1 V=$(V) SHADOW_VERSION=$(VERSION)
 
-.PHONY: bench all modules tools all-kernels taps taps-check sparse style check demo vm-shell clean help
+.PHONY: bench all modules tools all-kernels taps taps-check sparse style check demo demo-migrate vm-shell clean help
 
 all: modules tools
 
@@ -71,6 +71,10 @@ check:
 
 demo: modules tools
 	@scripts/demo -k $(KVER)
+
+# migrate-agent end to end: the host test, for one kernel.
+demo-migrate: modules tools
+	@selftests/host/migrate_qemu.sh $(KVER)
 
 vm-shell: modules tools
 	@scripts/vm -k $(KVER) --shell
