@@ -7,7 +7,9 @@
 # end to end. After every swap: same ifindex, name, MAC, MTU (1400, set at
 # the start), addresses, routes, VLAN device and multicast membership; the
 # RX ring size set at the start, or a note saying why not; the expected
-# driver under it; statistics that did not go backwards; nothing tracked
+# driver under it; the peer answering through the new driver (but on the
+# models whose QEMU device ignores a programmed MAC, $MAC_FILTER_MODELS);
+# statistics that did not go backwards; nothing tracked
 # left on the NIC it left; the shadow passive again. At the end: the
 # transfer arrived intact over the one connection, no kernel warning,
 # rmmod shadow works, and the interface then unregisters cleanly.
@@ -49,6 +51,16 @@ log "logged: mtu 1400${RING:+, rx ring $RING}"
 busywait 15000 carrier_up "$dev" || fail "no carrier on $dev after the ring change"
 busywait 10000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null || fail "no ping after the ring change"
 
+# leg_traffic: the new driver receives: a ping answered and rx_packets up.
+leg_traffic()
+{
+	local rx0
+
+	rx0=$(<"/sys/class/net/$dev/statistics/rx_packets")
+	busywait 10000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null &&
+		(($(<"/sys/class/net/$dev/statistics/rx_packets") > rx0))
+}
+
 snapshot()
 {
 	cat "/sys/class/net/$dev/ifindex" "/sys/class/net/$dev/address" \
@@ -86,6 +98,12 @@ for ((i = 1; i < ${#TOUR[@]}; i++)); do
 		awk '/^Current/ { c = 1 } c && /^RX:/ { print $2; exit }') && [[ -n $rx_ring ]] &&
 	   ! jqt '.notes | any(test("ring"))' <<<"$out"; then
 		check "rx ring $RING carried (ethtool -g: $rx_ring)" [ "$rx_ring" == "$RING" ]
+	fi
+	if [[ " $MAC_FILTER_MODELS " == *" $to "* ]]; then
+		log "  traffic not checked on $to: QEMU's model filters on its own MAC (README)"
+	else
+		check "  traffic flows on ${nic_driver[$to]}: the peer answers, frames arrive" \
+			leg_traffic
 	fi
 	check "shadow passive again" \
 		jqt '.[0].state == "passive"' <<<"$(shadowctl -j dev show dev "$dev")"
