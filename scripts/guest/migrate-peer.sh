@@ -10,17 +10,23 @@
 
 . /shadow/selftests/lib/lib.sh
 
+# migrate-peer.sh [SESSIONS]: serve that many guests in turn (the
+# benchmark's scenarios), one report each.
+sessions=${1:-1}
 STREAM_PORT=5202
-peer bash -c "nc -l -p $STREAM_PORT | tee >(wc -c >/tmp/stream.bytes) |
-	      md5sum >/tmp/stream.md5" &
-server=$!
-peer udpgap recv -b "$PEER_IP" >/tmp/gap.json &
-gap=$!
-busywait 5000 bash -c "ip netns exec $PEER_NS ss -ltn | grep -q ':$STREAM_PORT '" ||
-	fail "the stream receiver did not start"
-echo READY
-wait "$server"
-wait "$gap"
-busywait 5000 test -s /tmp/stream.bytes
-echo "PEER-STREAM bytes=$(<"/tmp/stream.bytes") md5=$(cut -d' ' -f1 /tmp/stream.md5)"
-echo "PEER-GAP $(cat /tmp/gap.json)"
+for ((s = 1; s <= sessions; s++)); do
+	rm -f /tmp/stream.bytes /tmp/stream.md5 /tmp/gap.json
+	peer bash -c "nc -l -p $STREAM_PORT | tee >(wc -c >/tmp/stream.bytes) |
+		      md5sum >/tmp/stream.md5" &
+	server=$!
+	peer udpgap recv -b "$PEER_IP" >/tmp/gap.json &
+	gap=$!
+	busywait 5000 bash -c "ip netns exec $PEER_NS ss -ltn | grep -q ':$STREAM_PORT '" ||
+		fail "the stream receiver did not start"
+	echo "READY $s"
+	wait "$server"
+	wait "$gap"
+	busywait 5000 test -s /tmp/stream.bytes
+	echo "PEER-STREAM bytes=$(<"/tmp/stream.bytes") md5=$(cut -d' ' -f1 /tmp/stream.md5)"
+	echo "PEER-GAP $(cat /tmp/gap.json)"
+done
