@@ -20,6 +20,10 @@ readonly LOCAL_IP=192.0.2.1 PEER_IP=192.0.2.2 PREFIX=24
 # programs: an interface that keeps another NIC's MAC gets no frames there
 # (README, "What a swap carries")
 readonly MAC_FILTER_MODELS="vmxnet3 ne2k_pci"
+# Models onto which a swap is known to leave traffic stopped at times (a
+# defect of the shadow's, not yet understood; README): the tours report it
+# on each leg but do not fail on it
+readonly TRAFFIC_DEFECT_MODELS="tulip"
 
 log() { echo "$*"; }
 fail() { echo "FAIL: $*"; exit $KSFT_FAIL; }
