@@ -81,7 +81,8 @@ for want in "$@"; do
 	echo "ARRIVED $want"
 done
 kill "$coldplug"
-sleep 3
+# the host's --verify ping comes after the arrival: stay up well past it
+sleep 20
 touch /tmp/stream.stop
 wait "$stream_client"
 check "the TCP stream's sender never failed" [ $? -eq 0 ]
