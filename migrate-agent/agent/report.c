@@ -56,26 +56,29 @@ void report_phase(const char *phase, struct json_object *detail,
 	json_object_put(ev);
 }
 
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "migrate-agent: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void report_note(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("migrate-agent: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void report_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("migrate-agent: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("error: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int report_end(const char *result, enum ma_exit code, const char *state,

@@ -68,12 +68,7 @@ failover)
 *) fail "unknown mode $mode" ;;
 esac
 
-head -c $((16 * 65536)) /dev/urandom >/tmp/stream.base
-rm -f /tmp/stream.stop /tmp/stream.sent
-stream_send &
-stream_client=$!
-udpgap send -c "$PEER_IP" -r 1000 &
-gap_tx=$!
+outside_start 1000
 echo READY
 case $mode in
 shadow)
@@ -89,10 +84,5 @@ failover)
 	primary_up && echo "PRIMARY back" || echo "PRIMARY missing"
 	;;
 esac
-touch /tmp/stream.stop
-wait "$stream_client" || fail "the TCP stream's sender failed"
-kill -INT "$gap_tx"
-wait "$gap_tx"
-n=$(<"/tmp/stream.sent")
-echo "GUEST-STREAM bytes=$((n * 65536)) md5=$(stream_md5 "$n")"
+outside_stop || fail "the TCP stream's sender failed"
 echo "ENDED $mode"

@@ -162,6 +162,36 @@ stream_md5()
 	} | md5sum | cut -d' ' -f1
 }
 
+# outside_start PPS / outside_stop: the stream and a PPS/s sequenced UDP
+# stream (udpgap) to a peer in another QEMU process, which reports what it
+# received itself (scripts/guest/migrate-peer.sh). outside_stop prints
+# what was sent as "GUEST-STREAM bytes=N md5=X", for the host to compare,
+# and returns the TCP sender's exit status. Both run in this shell: they
+# wait for its children.
+outside_start()
+{
+	head -c $((16 * 65536)) /dev/urandom >/tmp/stream.base
+	rm -f /tmp/stream.stop /tmp/stream.sent
+	stream_send &
+	stream_client=$!
+	udpgap send -c "$PEER_IP" -r "$1" &
+	gap_tx=$!
+}
+
+outside_stop()
+{
+	local rc n
+
+	touch /tmp/stream.stop
+	wait "$stream_client"
+	rc=$?
+	kill -INT "$gap_tx"
+	wait "$gap_tx"
+	n=$(<"/tmp/stream.sent")
+	echo "GUEST-STREAM bytes=$((n * 65536)) md5=$(stream_md5 "$n")"
+	return $rc
+}
+
 stream_kill() { kill "${stream_client:-}" "${stream_server:-}" 2>/dev/null; }
 
 # gap_start / gap_stop: a 1000/s sequenced UDP stream to the peer around one
