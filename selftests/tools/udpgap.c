@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tool.h"
+
 #define END_SEQ		UINT32_MAX
 #define MAX_PACKETS	(1U << 22)	/* about 70 minutes at 1000 pps */
 #define IDLE_S		10		/* longer than any gap measured */
@@ -37,21 +39,6 @@ struct datagram {
 	char pad[60];			/* a 64-byte payload */
 };
 
-static atomic_bool stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static int udp_socket(const char *addr, int port, struct sockaddr_in *sin)
 {

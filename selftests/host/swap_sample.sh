@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What userspace sees during swaps onto each of the nine drivers: boots
+# each pinned kernel with two vCPUs (so that the sampler runs while a
+# probe does) and every NIC model, and runs selftests/swap_sample.sh over
+# a tour that lands once on every driver and ends where it started.
+
+set -o pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/scripts/lib/kernels.sh"
+
+tour=$(awk '!/^#/ && NF { printf "%s ", $1 }' "$TOP/scripts/nics.conf")e1000
+
+# one KERNEL: the guest test's exit status.
+one()
+{
+	local kver=$1 out=$TOP/build/check/host-swap-sample-$1 status
+
+	make -C "$TOP" --no-print-directory KVER="$kver" modules tools >/dev/null || return 1
+	rm -rf "$out"
+	# shellcheck disable=SC2086 # the tour is a word list
+	"$TOP/scripts/vm" -k "$kver" -c 2 -t 600 -o "$out" -- \
+		bash /shadow/selftests/swap_sample.sh $tour >/dev/null
+	status=$?
+	echo "== $kver"
+	cat "$out/results.tap"
+	[[ $status -eq 0 ]] || { echo "FAIL: $kver: scripts/vm exit $status"; return 1; }
+}
+
+each_kernel one || exit 1
+echo "name, lookups, MTU, MAC, statistics and ethtool held during every swap, on every kernel"

@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# swap_sample.sh MODEL MODEL...: what userspace sees during a swap. The
+# interface (MTU 1400, pinging the peer) is swapped along the tour while
+# ifsample polls it as fast as it can: a lookup by name, RTM_GETLINK (name,
+# MTU, MAC, flags, operstate, statistics), the sysfs carrier file,
+# ETHTOOL_GDRVINFO, and every RTM_NEWLINK on the link group. Per swap it
+# asserts that the name always resolves and always reads the same, in
+# replies and in notifications; that MTU and MAC never change; that no
+# counter goes backwards; that ETHTOOL_GDRVINFO always answers. The park's
+# one documented change (README, "What a swap carries": the interface
+# reads as not running while no driver is under it, in replies, in the
+# carrier file and in the notifications sent meanwhile) is reported with
+# its length, not failed; ifsample's sampling period is printed next to
+# it. Run with two vCPUs (selftests/host/swap_sample.sh): with one, the
+# sampler only runs when a probe sleeps.
+
+. /shadow/selftests/lib/lib.sh
+. /shadow/selftests/lib/swap.sh
+
+(($# >= 2)) || { echo "usage: swap_sample.sh MODEL MODEL..." >&2; exit 2; }
+TOUR=("$@")
+SWAP_TIMEOUT_MS=20000
+
+# sampled FILTER: ifsample's report ($s) passes the jq FILTER.
+sampled() { jq -e "$1" <<<"$s" >/dev/null; }
+
+nic_find "${TOUR[@]}"
+first=${TOUR[0]}
+
+cleanup()
+{
+	kill "${pinger:-}" "${sampler:-}" 2>/dev/null
+	swap_cleanup "$first"
+}
+trap cleanup EXIT
+
+swap_start_on "${TOUR[@]}"
+warns=$(warn_count)
+ip link set dev "$dev" mtu 1400 || fail "mtu 1400"
+busywait 10000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null || fail "no ping at MTU 1400"
+# Counters that move during the swap, so that "backwards" means something.
+ping -q -i 0.2 "$PEER_IP" >/dev/null 2>&1 &
+pinger=$!
+
+for ((i = 1; i < ${#TOUR[@]}; i++)); do
+	from=${TOUR[i - 1]} to=${TOUR[i]}
+	log "swap $i: ${nic_driver[$from]} -> ${nic_driver[$to]} (${nic_addr[$to]})"
+	rm -f /tmp/ifsample.ready
+	ifsample -r /tmp/ifsample.ready "$dev" >/tmp/ifsample.json &
+	sampler=$!
+	busywait 5000 test -e /tmp/ifsample.ready || fail "ifsample did not start"
+	sleep 0.3
+	out=$(shadowctl -j swap dev "$dev" to "${nic_addr[$to]}" timeout $SWAP_TIMEOUT_MS)
+	rc=$?
+	sleep 0.3
+	kill -TERM $sampler
+	wait $sampler
+	sampler=
+	s=$(</tmp/ifsample.json)
+	log "  $out"
+	log "  sampled: $s"
+	check "swap $i swapped" [ $rc -eq 0 ]
+	check "  ifsample saw ${nic_driver[$from]} and then ${nic_driver[$to]}" \
+		sampled ".drivers[0] == \"${nic_driver[$from]}\" and .drivers[-1] == \"${nic_driver[$to]}\""
+	for c in lookup name mtu mac stats drvinfo monitor; do
+		check "  $c: no bad sample of $(jq .samples <<<"$s") ($(jq -r \
+			"\"\(.$c.bad) bad, longest \(.$c.longest_ms | floor) ms: \(.$c.first // \"-\")\"" \
+			<<<"$s"))" sampled ".$c.bad == 0"
+	done
+	log "  documented: not running for $(jq '.state.longest_ms | floor' <<<"$s") ms" \
+	    "(carrier unreadable $(jq '.carrier.longest_ms | floor' <<<"$s") ms;" \
+	    "$(jq .monitor_state.bad <<<"$s") of $(jq .events <<<"$s") notifications say so)," \
+	    "sampled every $(jq '.longest_gap_ms * 10 | floor / 10' <<<"$s") ms at most"
+done
+
+check "no kernel warning" [ "$(warn_count)" -eq "$warns" ]
+[[ $failures -eq 0 ]] || fail "$failures mismatches while sampling ${TOUR[*]}"
+exit $KSFT_PASS
