@@ -407,7 +407,11 @@ static void fresh(struct net_device *ndev, size_t room)
 			      IFF_TX_SKB_NO_LINEAR);
 	ndev->min_mtu = ETH_MIN_MTU;
 	ndev->max_mtu = ETH_DATA_LEN;
-	ndev->mtu = ETH_DATA_LEN;
+	/*
+	 * A fresh allocation has ETH_DATA_LEN; a smaller MTU is one every
+	 * driver takes, and keeping it keeps the stack's reading unchanged.
+	 */
+	ndev->mtu = min_t(unsigned int, ndev->mtu, ETH_DATA_LEN);
 	ndev->watchdog_timeo = 0;
 	ndev->irq = 0;
 	ndev->base_addr = 0;
@@ -422,6 +426,22 @@ static void fresh(struct net_device *ndev, size_t room)
 }
 
 /*
+ * ether_setup() on an Ethernet interface, without its stores of the
+ * stack's MTU, flags and queue length (restored after it, but visible in
+ * between): what else it sets, the interface has (its header_ops are
+ * ether_setup()'s own, which is not exported), or gets here.
+ */
+static bool ether_again(struct net_device *ndev)
+{
+	if (ndev->type != ARPHRD_ETHER || ndev->addr_len != ETH_ALEN)
+		return false;
+	ndev->hard_header_len = ETH_HLEN;
+	ndev->min_header_len = ETH_HLEN;
+	ndev->priv_flags |= IFF_TX_SKB_SHARING;
+	return true;
+}
+
+/*
  * Run the driver's setup function (ether_setup(), or a wrapper such as the
  * 8390 library's) on the parked interface, as its allocation would have,
  * keeping what the stack owns: flags, queue length, link-layer type.
@@ -430,15 +450,18 @@ static void fresh(struct net_device *ndev, size_t room)
 static bool setup_again(struct net_device *ndev, void (*setup)(struct net_device *))
 {
 	const struct header_ops *header_ops = ndev->header_ops;
-	unsigned int flags = ndev->flags, txqlen = ndev->tx_queue_len;
+	unsigned int flags = ndev->flags, txqlen = ndev->tx_queue_len, mtu = ndev->mtu;
 	unsigned short type = ndev->type, hlen = ndev->hard_header_len;
 	unsigned char addr_len = ndev->addr_len;
 
+	if (setup == ether_setup)
+		return ether_again(ndev);
+	/* Another (8390's ethdev_setup) runs on the interface itself. */
 	setup(ndev);
 	if (ndev->type == ARPHRD_ETHER && ndev->addr_len == ETH_ALEN && type == ARPHRD_ETHER) {
 		ndev->flags = flags;
 		ndev->tx_queue_len = txqlen;
-		ndev->mtu = ETH_DATA_LEN;
+		ndev->mtu = mtu;
 		return true;
 	}
 	ndev->header_ops = header_ops;
@@ -493,6 +516,11 @@ struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_d
 	sw->want_rxq = rxqs;
 	sw->hw_addr_set = false;
 	sw->handed = true;
+	/* From here the probe writes: keep its stores from the stack. */
+	if (shadow_shield_arm(&sw->shield, ndev, ndev->netdev_ops, ndev->ethtool_ops) <
+	    (strnlen(ndev->name, IFNAMSIZ) < 8 ? SHADOW_SHIELD_WATCHES - 1 : SHADOW_SHIELD_WATCHES))
+		shadow_swap_note(sw, "no free debug register (%d): the probe's name and tables may show during the swap",
+				 sw->shield.err);
 	if (shadow_obj_add(SHADOW_OBJ_NETDEV, ndev, SHADOW_NETDEV_ID(sizeof_priv, txqs, rxqs),
 			   ndev, NULL))
 		pr_err("out of memory: netdev %p not tracked\n", ndev);
@@ -514,6 +542,7 @@ int shadow_swap_reattach(struct shadow_net_dev *sd)
 	u64 t = ktime_get_ns();
 	int err;
 
+	shadow_shield_disarm(&sw->shield);
 	/* SET_NETDEV_DEV() wrote the field; sysfs still has it parentless. */
 	ndev->dev.parent = NULL;
 	err = device_move(&ndev->dev, parent, DPM_ORDER_PARENT_BEFORE_DEV);
@@ -532,12 +561,19 @@ int shadow_swap_reattach(struct shadow_net_dev *sd)
 	ndev->sysfs_rx_queue_group = NULL;
 	/* The node's attribute groups were made at registration: keep them. */
 	memcpy(ndev->sysfs_groups, sw->sysfs_groups, sizeof(sw->sysfs_groups));
-	sw->new_ndo = ndev->netdev_ops;
-	sw->new_eto = ndev->ethtool_ops == &shadow_parked_eto ? NULL : ndev->ethtool_ops;
+	/* The driver's tables: where the shield put them, or on the interface. */
+	sw->new_ndo = ndev->netdev_ops != &shadow_parked_ndo ? ndev->netdev_ops : sw->shield.ndo;
+	sw->new_eto = ndev->ethtool_ops != &shadow_parked_eto ? ndev->ethtool_ops : sw->shield.eto;
+	if (sw->new_eto == &shadow_parked_eto)
+		sw->new_eto = NULL;
 	WRITE_ONCE(ndev->netdev_ops, &shadow_parked_ndo);
 	WRITE_ONCE(ndev->ethtool_ops, &shadow_parked_eto);
-	/* Drivers write a name template (e1000: "eth%d"); the name is the stack's. */
-	memcpy(ndev->name, sw->ifname, sizeof(ndev->name));
+	/*
+	 * Drivers write a name template (e1000: "eth%d"); the name is the
+	 * stack's, as the shield kept it (a rename meanwhile included).
+	 */
+	memcpy(ndev->name, sw->shield.name, sizeof(ndev->name));
+	memcpy(sw->ifname, sw->shield.name, sizeof(sw->ifname));
 	ndev->mtu = sw->old_mtu;
 	if (sw->hw_addr_set)
 		memcpy(ndev->perm_addr, sw->hw_addr, ndev->addr_len);
@@ -722,6 +758,8 @@ static int adopt(struct shadow_net_dev *sd, const char *want, const char *driver
 	claimed = sw->claim_dev;
 	sw->claim_dev = NULL;
 	spin_unlock(&swap_lock);
+	/* A probe that took the interface but never re-attached it. */
+	shadow_shield_disarm(&sw->shield);
 	mark(sw, SWAP_T_PROBED);
 	if (claimed) {
 		/*
@@ -851,6 +889,10 @@ static void finish(struct shadow_net_dev *sd, bool on_driver)
 		    sw->old_driver, sw->new_driver,
 		    (sw->t[SWAP_T_WOKEN] - sw->t[SWAP_T_START]) / NSEC_PER_USEC,
 		    sw->err ? ", rolled back: " : "", sw->err ? sw->reason : "");
+	/* What the probe wrote onto the live interface, kept from the stack. */
+	netdev_info(sd->ndev, "shadow: swap %u: %s's probe stores put back: name %u, netdev_ops %u, ethtool_ops %u\n",
+		    sw->seq, sw->new_driver, sw->shield.caught[SHADOW_SHIELD_NAME],
+		    sw->shield.caught[SHADOW_SHIELD_NDO], sw->shield.caught[SHADOW_SHIELD_ETO]);
 	swap_free(sd);
 }
 
@@ -1216,14 +1258,18 @@ int shadow_swap_init(void)
 	if (!swap_wq)
 		return -ENOMEM;
 	err = bus_register_notifier(&pci_bus_type, &pci_nb);
-	if (err)
+	if (err) {
 		destroy_workqueue(swap_wq);
-	return err;
+		return err;
+	}
+	shadow_shield_init();
+	return 0;
 }
 
 /* Swaps hold a module reference: none runs or is parked at unload. */
 void shadow_swap_exit(void)
 {
+	shadow_shield_exit();
 	bus_unregister_notifier(&pci_bus_type, &pci_nb);
 	destroy_workqueue(swap_wq);
 }

@@ -31,6 +31,34 @@ enum shadow_swap_mark {
 	SWAP_T_MAX
 };
 
+/*
+ * The probe's stores to the handed interface, caught (net_shield.c). The
+ * handler writes caught, ndo, eto and name while armed; the probing task
+ * reads them after disarming.
+ */
+#define SHADOW_SHIELD_WATCHES	4
+enum { SHADOW_SHIELD_NAME, SHADOW_SHIELD_NDO, SHADOW_SHIELD_ETO, SHADOW_SHIELD_FIELDS };
+struct shadow_shield {
+	struct net_device *ndev;
+	struct task_struct *task;		/* probing: its stores are the driver's */
+	const struct net_device_ops *parked_ndo;	/* what the stack keeps */
+	const struct ethtool_ops *parked_eto;
+	const struct net_device_ops *ndo;	/* what the driver assigned last */
+	const struct ethtool_ops *eto;
+	char name[IFNAMSIZ];			/* the stack's */
+	unsigned int caught[SHADOW_SHIELD_FIELDS];	/* stores put back, per field */
+	unsigned int armed;
+	int err;				/* why fewer than all are armed */
+	struct perf_event * __percpu *bp[SHADOW_SHIELD_WATCHES];
+};
+
+unsigned int shadow_shield_arm(struct shadow_shield *sh, struct net_device *ndev,
+			       const struct net_device_ops *ndo,
+			       const struct ethtool_ops *eto);
+void shadow_shield_disarm(struct shadow_shield *sh);
+void shadow_shield_init(void);
+void shadow_shield_exit(void);
+
 struct shadow_swap {
 	struct work_struct work;
 	struct shadow_net_dev *sd;
@@ -86,6 +114,7 @@ struct shadow_swap {
 	bool reattached;		/* its register became a re-attach */
 	int bound_err;
 	struct completion bound;
+	struct shadow_shield shield;		/* from the claim to the re-attach */
 	const struct net_device_ops *new_ndo;	/* its tables, for the replay */
 	const struct attribute_group *new_rx_group;
 	const struct ethtool_ops *new_eto;

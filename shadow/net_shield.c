@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shield: what a new driver's probe writes onto the handed interface
+ * does not reach the stack before the re-attach.
+ *
+ * A driver's probe fills its net_device with plain stores: e1000 and
+ * e1000e write the PCI address, then "eth%d", into dev->name, and every
+ * driver assigns its netdev_ops and ethtool_ops. On a fresh allocation no
+ * one else can see them yet; on the handed interface the stack and
+ * userspace can, at any instant: a lookup by name fails, "ip link" lists
+ * the PCI address, dev_get_stats() and ethtool reach a driver whose
+ * private area is half set up. No call into the kernel surrounds those
+ * stores, so no tap can see them. A hardware data breakpoint can: the
+ * shield watches the name and the two table pointers with write
+ * breakpoints (perf's wide kernel breakpoints, on every CPU) from the
+ * claim until the re-attach. Its handler runs on the writing CPU right
+ * after the store, puts back the stack's value and keeps the driver's
+ * tables in the landing place the re-attach takes them from; the name the
+ * driver wrote is a template the re-attach ignores anyway. What is left
+ * is the handler's latency: the stored value is visible to another CPU
+ * for the time the debug exception takes to run.
+ *
+ * That latency is short natively, but under emulation the first trap of a
+ * boot can take a millisecond, so statistics, which every monitoring
+ * agent polls, do not depend on it: while armed, dev_get_stats() of a
+ * probing interface answers what the parked ops would, without reading
+ * the table pointer the driver is writing. Lookups by name cannot be kept
+ * off dev->name that way (the name node is private to net/core), so they
+ * rely on the handler alone.
+ *
+ * A store by another task (the stack renaming a down interface under
+ * RTNL) is the stack's own: the shield adopts the new name instead.
+ *
+ * Without free debug registers (a debugger, perf, or a kernel without
+ * hardware breakpoints) the swap goes on unshielded and says so in a
+ * note.
+ *
+ * Lifetime: the shield is part of its swap (struct shadow_swap), armed in
+ * the probing task by shadow_swap_claim() and disarmed by the re-attach
+ * or, when the probe ended without one, by adopt() once the probe's
+ * completion fired. unregister_wide_hw_breakpoint() returns only after
+ * the breakpoint left every CPU, so no handler runs on a freed swap. The
+ * handler runs in the debug exception (NMI-like): it only loads and
+ * stores.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ftrace.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/module.h>
+#include <linux/perf_event.h>
+#include <linux/sched.h>
+
+#include "compat.h"
+#include "net_swap.h"
+#include "uapi/linux/shadow.h"
+
+/* Shields armed now: dev_get_stats() is redirected only while there are. */
+static atomic_t shields_armed = ATOMIC_INIT(0);
+/* Callers inside shielded_dev_get_stats(): the module waits for them. */
+static atomic_t stats_inside = ATOMIC_INIT(0);
+static bool stats_hooked;
+
+static void shield_hit(struct perf_event *bp, struct perf_sample_data *data,
+		       struct pt_regs *regs)
+{
+	struct shadow_shield *sh = bp->overflow_handler_context;
+	struct net_device *ndev = sh->ndev;
+	const struct net_device_ops *ndo = READ_ONCE(ndev->netdev_ops);
+	const struct ethtool_ops *eto = READ_ONCE(ndev->ethtool_ops);
+
+	if (ndo != sh->parked_ndo) {
+		WRITE_ONCE(ndev->netdev_ops, sh->parked_ndo);
+		WRITE_ONCE(sh->ndo, ndo);
+		WRITE_ONCE(sh->caught[SHADOW_SHIELD_NDO], sh->caught[SHADOW_SHIELD_NDO] + 1);
+	}
+	if (eto != sh->parked_eto) {
+		WRITE_ONCE(ndev->ethtool_ops, sh->parked_eto);
+		WRITE_ONCE(sh->eto, eto);
+		WRITE_ONCE(sh->caught[SHADOW_SHIELD_ETO], sh->caught[SHADOW_SHIELD_ETO] + 1);
+	}
+	if (!strncmp(ndev->name, sh->name, IFNAMSIZ))
+		return;
+	if (current == sh->task) {
+		memcpy(ndev->name, sh->name, IFNAMSIZ);
+		WRITE_ONCE(sh->caught[SHADOW_SHIELD_NAME], sh->caught[SHADOW_SHIELD_NAME] + 1);
+	} else {
+		memcpy(sh->name, ndev->name, IFNAMSIZ);
+	}
+}
+
+static struct perf_event * __percpu *watch(struct shadow_shield *sh, void *addr)
+{
+	struct perf_event_attr attr;
+
+	hw_breakpoint_init(&attr);
+	attr.bp_addr = (unsigned long)addr;
+	attr.bp_len = HW_BREAKPOINT_LEN_8;
+	attr.bp_type = HW_BREAKPOINT_W;
+	return register_wide_hw_breakpoint(&attr, shield_hit, sh);
+}
+
+/**
+ * shadow_shield_arm() - watch the handed interface for the probe's stores
+ * @sh: the swap's shield, disarmed
+ * @ndev: the interface, pointing at @ndo and @eto (the parked tables)
+ * @ndo: the netdev_ops the stack is to keep seeing
+ * @eto: the ethtool_ops the stack is to keep seeing
+ *
+ * Called in the probing task, whose stores are the driver's.
+ * Return: how many of the four fields are watched (all, but for a shortage
+ * of debug registers).
+ */
+unsigned int shadow_shield_arm(struct shadow_shield *sh, struct net_device *ndev,
+			       const struct net_device_ops *ndo,
+			       const struct ethtool_ops *eto)
+{
+	/* By priority: a name that fits 8 bytes needs only the first block. */
+	void *addr[SHADOW_SHIELD_WATCHES] = {
+		ndev->name, &ndev->netdev_ops, &ndev->ethtool_ops, ndev->name + 8,
+	};
+	struct perf_event * __percpu *bp;
+	unsigned int i;
+
+	BUILD_BUG_ON(IFNAMSIZ != 16);
+	WARN_ON_ONCE(sh->armed);
+	sh->ndev = ndev;
+	sh->task = current;
+	sh->parked_ndo = ndo;
+	sh->parked_eto = eto;
+	sh->ndo = ndo;
+	sh->eto = eto;
+	memset(sh->caught, 0, sizeof(sh->caught));
+	memcpy(sh->name, ndev->name, IFNAMSIZ);
+	sh->armed = 0;
+	/* The name's blocks must be 8-aligned (they follow pointers). */
+	if (!IS_ALIGNED((unsigned long)ndev->name, 8))
+		return 0;
+	for (i = 0; i < SHADOW_SHIELD_WATCHES; i++) {
+		bp = watch(sh, addr[i]);
+		if (IS_ERR_OR_NULL((void __force *)bp)) {
+			sh->err = bp ? PTR_ERR((void __force *)bp) : -EOPNOTSUPP;
+			break;
+		}
+		sh->bp[sh->armed++] = bp;
+	}
+	if (sh->armed)
+		atomic_inc(&shields_armed);
+	return sh->armed;
+}
+
+/**
+ * shadow_shield_disarm() - stop watching; the driver's tables stay in @sh
+ * @sh: the shield, armed or not
+ *
+ * Sleeps. After it, no handler runs, and @sh->ndo and @sh->eto hold the
+ * tables the driver assigned last (the parked ones when it assigned none).
+ */
+void shadow_shield_disarm(struct shadow_shield *sh)
+{
+	if (!sh->armed)
+		return;
+	while (sh->armed)
+		unregister_wide_hw_breakpoint(sh->bp[--sh->armed]);
+	atomic_dec(&shields_armed);
+}
+
+/*
+ * dev_get_stats() while a driver probes the interface: the stack's totals
+ * (what the parked ops answer) and the core's own drop counters, added as
+ * dev_get_stats() adds them. Anything else goes to the real function, in a
+ * call that is not a tail call (the redirect lets only this module's calls
+ * through; Kbuild also builds this file with -fno-optimize-sibling-calls).
+ */
+static struct rtnl_link_stats64 *shielded_dev_get_stats(struct net_device *dev,
+							struct rtnl_link_stats64 *storage)
+{
+	const struct net_device_core_stats __percpu *p;
+	struct rtnl_link_stats64 *ret = storage;
+	struct shadow_net_dev *sd;
+	int cpu;
+
+	atomic_inc(&stats_inside);
+	rcu_read_lock();
+	sd = shadow_swap_of(dev, BIT(SHADOW_STATE_BINDING));
+	if (sd) {
+		*storage = sd->stats_base;
+		p = READ_ONCE(dev->core_stats);
+		for_each_possible_cpu(cpu) {
+			const struct net_device_core_stats *c;
+
+			if (!p)
+				break;
+			c = per_cpu_ptr(p, cpu);
+			storage->rx_dropped += READ_ONCE(c->rx_dropped);
+			storage->tx_dropped += READ_ONCE(c->tx_dropped);
+			storage->rx_nohandler += READ_ONCE(c->rx_nohandler);
+			storage->rx_otherhost_dropped += READ_ONCE(c->rx_otherhost_dropped);
+		}
+	}
+	rcu_read_unlock();
+	if (!sd)
+		ret = dev_get_stats(dev, storage);
+	if (atomic_dec_and_test(&stats_inside))
+		wake_up_var(&stats_inside);
+	return ret;
+}
+
+static void notrace stats_redirect(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	if (!atomic_read(&shields_armed) || within_module(parent_ip, THIS_MODULE))
+		return;
+	shadow_ftrace_set_ip(fregs, (unsigned long)shielded_dev_get_stats);
+}
+
+static struct ftrace_ops stats_ops = {
+	.func = stats_redirect,
+	.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION |
+#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+		 FTRACE_OPS_FL_SAVE_REGS |
+#endif
+		 0,
+};
+
+/**
+ * shadow_shield_init() - redirect dev_get_stats() while shields are armed
+ *
+ * Without it (ftrace refused: another IPMODIFY user holds the function)
+ * swaps still work; statistics may then read 0 in the window the top
+ * describes, which the kernel log says once.
+ */
+void shadow_shield_init(void)
+{
+	static const char sym[] = "dev_get_stats";
+	int err;
+
+	err = ftrace_set_filter(&stats_ops, (unsigned char *)sym, sizeof(sym) - 1, 0);
+	if (!err)
+		err = register_ftrace_function(&stats_ops);
+	if (err) {
+		ftrace_free_filter(&stats_ops);
+		pr_warn("cannot hook dev_get_stats (%d): statistics may read 0 while a driver probes a swapped interface\n",
+			err);
+		return;
+	}
+	stats_hooked = true;
+}
+
+void shadow_shield_exit(void)
+{
+	if (!stats_hooked)
+		return;
+	unregister_ftrace_function(&stats_ops);
+	ftrace_free_filter(&stats_ops);
+	/* A caller redirected before the unhook may still be in there. */
+	wait_var_event(&stats_inside, !atomic_read(&stats_inside));
+	stats_hooked = false;
+}
