@@ -19,7 +19,10 @@ mac=$(nic_field e1000 3)
 [[ -r $TRACING/enabled_functions ]] || skip "no tracefs"
 
 calls() { awk -v f="$1" '$2 == f { print $5 }' "$TAPS"; }
-hooked() { grep -c '\[shadow\]' "$TRACING/enabled_functions"; }
+# The taps, and apart from them the shield's redirect of dev_get_stats
+# (shadow/net_shield.c), which is no tap.
+hooked() { grep '\[shadow\]' "$TRACING/enabled_functions" | grep -vc '^dev_get_stats '; }
+shield_hooked() { grep -q '^dev_get_stats .*\[shadow\]' "$TRACING/enabled_functions"; }
 up_and_ping()
 {
 	local dev
@@ -41,6 +44,7 @@ log "shadow loaded: $n functions redirected by ftrace, $total taps listed"
 (( n > 0 && n == $(grep -c ' hooked ' "$TAPS") )) ||
 	fail "enabled_functions shows $n shadow hooks, debugfs $(grep -c ' hooked ' "$TAPS")"
 grep ' unhooked ' "$TAPS" | sed 's/^/not traceable here: /'
+shield_hooked || fail "dev_get_stats is not redirected (the shield's statistics)"
 for f in register_netdev alloc_etherdev_mqs request_threaded_irq free_netdev; do
 	grep -q "^net $f hooked " "$TAPS" || fail "$f is not hooked"
 done
@@ -66,6 +70,7 @@ awk '$5 > 0 { print "seen: " $2 " x" $5 }' "$TAPS"
 
 modprobe -r shadow || fail "rmmod shadow failed"
 (( $(hooked) == 0 )) || fail "$(hooked) ftrace hooks left after rmmod shadow"
+shield_hooked && fail "dev_get_stats still redirected after rmmod shadow"
 [[ ! -e /sys/kernel/debug/shadow ]] || fail "debugfs directory left behind"
 modprobe e1000 || fail "e1000 does not load after the shadow left"
 busywait 10000 iface_by_mac "$mac" >/dev/null || fail "e1000 made no interface"

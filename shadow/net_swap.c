@@ -22,7 +22,8 @@
  *		its register_netdev() becomes a re-attach: sysfs parent moved
  *		to the new device, the new driver's tables behind the taps.
  *		Its carrier and address changes meanwhile are kept from the
- *		stack.
+ *		stack, and so, by the shield (net_shield.c), are its plain
+ *		stores to the name and to the table pointers.
  *  REPLAYING	Once the probe returned: replay the log (net_replay.c), open,
  *		wait for the new driver to report link, wake TX.
  *

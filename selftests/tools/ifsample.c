@@ -106,7 +106,7 @@ static const char * const step_name[4] = { "lookup", "getlink", "carrier", "drvi
 
 /* One sample's verdict on one check: bad with what was seen, or good. */
 static void verdict(struct sampler *s, enum check c, double t, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+	__printf(4, 5);
 
 static void verdict(struct sampler *s, enum check c, double t, const char *fmt, ...)
 {
@@ -419,7 +419,7 @@ static void report(struct sampler *s, double t)
 	json_object_put(o);
 }
 
-static void usage(FILE *f)
+static void print_help(FILE *f)
 {
 	fprintf(f, "usage: ifsample [-r READY-FILE] [-t SECONDS] IFNAME\n");
 }
@@ -447,15 +447,15 @@ int main(int argc, char **argv)
 			until = atof(optarg) * 1e3;
 			break;
 		case 'h':
-			usage(stdout);
+			print_help(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			print_help(stderr);
 			return 1;
 		}
 	}
 	if (optind != argc - 1 || strlen(argv[optind]) >= IFNAMSIZ) {
-		usage(stderr);
+		print_help(stderr);
 		return 1;
 	}
 	s.ifname = argv[optind];

@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the in-guest test programs share: a monotonic clock in ms and a
- * stop flag their SIGINT/SIGTERM handler sets.
+ * What the in-guest test programs share: a monotonic clock in ms, a stop
+ * flag their SIGINT/SIGTERM handler sets, and the kernel's __printf.
  */
 
 #ifndef _SHADOW_SELFTEST_TOOL_H
 #define _SHADOW_SELFTEST_TOOL_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <time.h>
 
-static volatile sig_atomic_t stop;
+#define __printf(a, b) __attribute((format(printf, a, b)))
+
+static atomic_bool stop;
 
 static inline void on_signal(int sig)
 {
