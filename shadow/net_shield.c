@@ -21,12 +21,14 @@
  * for the time the debug exception takes to run.
  *
  * That latency is short natively, but under emulation the first trap of a
- * boot can take a millisecond, so statistics, which every monitoring
- * agent polls, do not depend on it: while armed, dev_get_stats() of a
- * probing interface answers what the parked ops would, without reading
- * the table pointer the driver is writing. Lookups by name cannot be kept
- * off dev->name that way (the name node is private to net/core), so they
- * rely on the handler alone.
+ * boot can take a millisecond, and a loaded host can deschedule the vCPU
+ * in between, so the readers that matter most do not depend on it: while
+ * armed, dev_get_stats() of a probing interface answers what the parked
+ * ops would, without reading the table pointer the driver is writing, and
+ * lookups by name compare against the shield's copy of the name (the
+ * interface's name node points there). What is left is the name in
+ * replies and dumps, and the tables for the stack's other calls, each for
+ * the handler's latency.
  *
  * A store by another task (the stack renaming a down interface under
  * RTNL) is the stack's own: the shield adopts the new name instead.
@@ -41,7 +43,9 @@
  * completion fired. unregister_wide_hw_breakpoint() returns only after
  * the breakpoint left every CPU, so no handler runs on a freed swap. The
  * handler runs in the debug exception (NMI-like): it only loads and
- * stores.
+ * stores. A lookup still comparing against the shield's copy of the name
+ * after the disarm holds RCU or RTNL: the swap is freed after a grace
+ * period (slot_del()), and after the replay or the failure took RTNL.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -55,6 +59,26 @@
 #include "compat.h"
 #include "net_swap.h"
 #include "uapi/linux/shadow.h"
+
+/*
+ * The name node is private to net/core (net/core/dev.h, not in the
+ * headers packages); 6.1 and 6.12 both begin it as below. The shield
+ * points it at its copy only after finding the interface and its name
+ * where this layout says they are; otherwise lookups stay on dev->name.
+ */
+struct shield_name_node {
+	struct hlist_node hlist;
+	struct list_head list;
+	struct net_device *dev;
+	const char *name;
+};
+
+static struct shield_name_node *name_node_of(struct net_device *ndev)
+{
+	struct shield_name_node *nn = (struct shield_name_node *)ndev->name_node;
+
+	return nn && nn->dev == ndev && nn->name == ndev->name ? nn : NULL;
+}
 
 /* Shields armed now: dev_get_stats() is redirected only while there are. */
 static atomic_t shields_armed = ATOMIC_INIT(0);
@@ -145,8 +169,13 @@ unsigned int shadow_shield_arm(struct shadow_shield *sh, struct net_device *ndev
 		}
 		sh->bp[sh->armed++] = bp;
 	}
-	if (sh->armed)
+	if (sh->armed) {
 		atomic_inc(&shields_armed);
+		/* Lookups by name read the shield's copy (see the top). */
+		sh->node = name_node_of(ndev);
+		if (sh->node)
+			WRITE_ONCE(sh->node->name, sh->name);
+	}
 	return sh->armed;
 }
 
@@ -163,6 +192,10 @@ void shadow_shield_disarm(struct shadow_shield *sh)
 		return;
 	while (sh->armed)
 		unregister_wide_hw_breakpoint(sh->bp[--sh->armed]);
+	/* The handler kept dev->name equal to the copy: swap them back. */
+	if (sh->node)
+		WRITE_ONCE(sh->node->name, sh->ndev->name);
+	sh->node = NULL;
 	atomic_dec(&shields_armed);
 }
 

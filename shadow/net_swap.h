@@ -37,6 +37,7 @@ enum shadow_swap_mark {
  * reads them after disarming.
  */
 #define SHADOW_SHIELD_WATCHES	4
+struct shield_name_node;
 enum { SHADOW_SHIELD_NAME, SHADOW_SHIELD_NDO, SHADOW_SHIELD_ETO, SHADOW_SHIELD_FIELDS };
 struct shadow_shield {
 	struct net_device *ndev;
@@ -49,6 +50,7 @@ struct shadow_shield {
 	unsigned int caught[SHADOW_SHIELD_FIELDS];	/* stores put back, per field */
 	unsigned int armed;
 	int err;				/* why fewer than all are armed */
+	struct shield_name_node *node;		/* pointed at name while armed */
 	struct perf_event * __percpu *bp[SHADOW_SHIELD_WATCHES];
 };
 

@@ -29,4 +29,4 @@ one()
 }
 
 each_kernel one || exit 1
-echo "name, lookups, MTU, MAC, statistics and ethtool held during every swap, on every kernel"
+echo "lookups, MTU, MAC, statistics and ethtool held during every swap, the name in replies but for one sample, on every kernel"
