@@ -128,17 +128,13 @@ static struct perf_event * __percpu *watch(struct shadow_shield *sh, void *addr)
 /**
  * shadow_shield_arm() - watch the handed interface for the probe's stores
  * @sh: the swap's shield, disarmed
- * @ndev: the interface, pointing at @ndo and @eto (the parked tables)
- * @ndo: the netdev_ops the stack is to keep seeing
- * @eto: the ethtool_ops the stack is to keep seeing
+ * @ndev: the interface, on the tables the stack is to keep seeing (parked)
  *
  * Called in the probing task, whose stores are the driver's.
- * Return: how many of the four fields are watched (all, but for a shortage
- * of debug registers).
+ * Return: 0 when all it needs is watched (the name's second block only
+ * for a name that does not fit the first), else why not.
  */
-unsigned int shadow_shield_arm(struct shadow_shield *sh, struct net_device *ndev,
-			       const struct net_device_ops *ndo,
-			       const struct ethtool_ops *eto)
+int shadow_shield_arm(struct shadow_shield *sh, struct net_device *ndev)
 {
 	/* By priority: a name that fits 8 bytes needs only the first block. */
 	void *addr[SHADOW_SHIELD_WATCHES] = {
@@ -151,16 +147,16 @@ unsigned int shadow_shield_arm(struct shadow_shield *sh, struct net_device *ndev
 	WARN_ON_ONCE(sh->armed);
 	sh->ndev = ndev;
 	sh->task = current;
-	sh->parked_ndo = ndo;
-	sh->parked_eto = eto;
-	sh->ndo = ndo;
-	sh->eto = eto;
+	sh->parked_ndo = ndev->netdev_ops;
+	sh->parked_eto = ndev->ethtool_ops;
+	sh->ndo = sh->parked_ndo;
+	sh->eto = sh->parked_eto;
 	memset(sh->caught, 0, sizeof(sh->caught));
 	memcpy(sh->name, ndev->name, IFNAMSIZ);
-	sh->armed = 0;
+	sh->err = 0;
 	/* The name's blocks must be 8-aligned (they follow pointers). */
 	if (!IS_ALIGNED((unsigned long)ndev->name, 8))
-		return 0;
+		return -EINVAL;
 	for (i = 0; i < SHADOW_SHIELD_WATCHES; i++) {
 		bp = watch(sh, addr[i]);
 		if (IS_ERR_OR_NULL((void __force *)bp)) {
@@ -176,7 +172,9 @@ unsigned int shadow_shield_arm(struct shadow_shield *sh, struct net_device *ndev
 		if (sh->node)
 			WRITE_ONCE(sh->node->name, sh->name);
 	}
-	return sh->armed;
+	if (sh->armed < SHADOW_SHIELD_WATCHES - (strnlen(sh->name, IFNAMSIZ) < 8))
+		return sh->err;
+	return 0;
 }
 
 /**
@@ -190,8 +188,9 @@ void shadow_shield_disarm(struct shadow_shield *sh)
 {
 	if (!sh->armed)
 		return;
-	while (sh->armed)
+	do
 		unregister_wide_hw_breakpoint(sh->bp[--sh->armed]);
+	while (sh->armed);
 	/* The handler kept dev->name equal to the copy: swap them back. */
 	if (sh->node)
 		WRITE_ONCE(sh->node->name, sh->ndev->name);
@@ -221,11 +220,10 @@ static struct rtnl_link_stats64 *shielded_dev_get_stats(struct net_device *dev,
 		*storage = sd->stats_base;
 		p = READ_ONCE(dev->core_stats);
 		for_each_possible_cpu(cpu) {
-			const struct net_device_core_stats *c;
+			const struct net_device_core_stats *c = p ? per_cpu_ptr(p, cpu) : NULL;
 
-			if (!p)
+			if (!c)
 				break;
-			c = per_cpu_ptr(p, cpu);
 			storage->rx_dropped += READ_ONCE(c->rx_dropped);
 			storage->tx_dropped += READ_ONCE(c->tx_dropped);
 			storage->rx_nohandler += READ_ONCE(c->rx_nohandler);

@@ -490,6 +490,7 @@ struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_d
 	struct shadow_net_dev *sd = claimer();
 	struct net_device *ndev;
 	struct shadow_swap *sw;
+	int err;
 	u64 t = ktime_get_ns();
 
 	if (!sd)
@@ -518,10 +519,10 @@ struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_d
 	sw->hw_addr_set = false;
 	sw->handed = true;
 	/* From here the probe writes: keep its stores from the stack. */
-	if (shadow_shield_arm(&sw->shield, ndev, ndev->netdev_ops, ndev->ethtool_ops) <
-	    (strnlen(ndev->name, IFNAMSIZ) < 8 ? SHADOW_SHIELD_WATCHES - 1 : SHADOW_SHIELD_WATCHES))
-		shadow_swap_note(sw, "no free debug register (%d): the probe's name and tables may show during the swap",
-				 sw->shield.err);
+	err = shadow_shield_arm(&sw->shield, ndev);
+	if (err)
+		shadow_swap_note(sw, "not all of name and tables watched (%d): the probe's stores may show during the swap",
+				 err);
 	if (shadow_obj_add(SHADOW_OBJ_NETDEV, ndev, SHADOW_NETDEV_ID(sizeof_priv, txqs, rxqs),
 			   ndev, NULL))
 		pr_err("out of memory: netdev %p not tracked\n", ndev);

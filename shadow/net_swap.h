@@ -54,9 +54,7 @@ struct shadow_shield {
 	struct perf_event * __percpu *bp[SHADOW_SHIELD_WATCHES];
 };
 
-unsigned int shadow_shield_arm(struct shadow_shield *sh, struct net_device *ndev,
-			       const struct net_device_ops *ndo,
-			       const struct ethtool_ops *eto);
+int shadow_shield_arm(struct shadow_shield *sh, struct net_device *ndev);
 void shadow_shield_disarm(struct shadow_shield *sh);
 void shadow_shield_init(void);
 void shadow_shield_exit(void);
