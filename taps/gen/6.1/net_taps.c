@@ -953,6 +953,20 @@ static void tap_net_netdev_notify_peers(struct net_device *dev)
 	tap_done(&tap_net_class, TAP_NET_NETDEV_NOTIFY_PEERS);
 }
 
+static void tap_net_rtnl_lock(void)
+{
+	tap_enter(&tap_net_class);
+	shadow_net_rtnl_lock();
+	tap_done(&tap_net_class, TAP_NET_RTNL_LOCK);
+}
+
+static void tap_net_rtnl_unlock(void)
+{
+	tap_enter(&tap_net_class);
+	shadow_net_rtnl_unlock();
+	tap_done(&tap_net_class, TAP_NET_RTNL_UNLOCK);
+}
+
 static void tap_net_virtio_reset_device(struct virtio_device *dev)
 {
 	tap_enter(&tap_net_class);
@@ -1641,6 +1655,18 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.mode = TAP_MODE_NONE,
 		.flags = TAP_F_EXPORT,
 	},
+	[TAP_NET_RTNL_LOCK] = {
+		.name = "rtnl_lock",
+		.kind = TAP_LIFECYCLE,
+		.mode = TAP_MODE_NONE,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
+	},
+	[TAP_NET_RTNL_UNLOCK] = {
+		.name = "rtnl_unlock",
+		.kind = TAP_LIFECYCLE,
+		.mode = TAP_MODE_NONE,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
+	},
 	[TAP_NET_VIRTIO_RESET_DEVICE] = {
 		.name = "virtio_reset_device",
 		.kind = TAP_LIFECYCLE,
@@ -1953,6 +1979,16 @@ static const struct tap_hook tap_net_hooks[] = {
 		.id = TAP_NET_NETDEV_NOTIFY_PEERS,
 	},
 	{
+		.symbol = "rtnl_lock",
+		.wrapper = (unsigned long)tap_net_rtnl_lock,
+		.id = TAP_NET_RTNL_LOCK,
+	},
+	{
+		.symbol = "rtnl_unlock",
+		.wrapper = (unsigned long)tap_net_rtnl_unlock,
+		.id = TAP_NET_RTNL_UNLOCK,
+	},
+	{
 		.symbol = "virtio_reset_device",
 		.wrapper = (unsigned long)tap_net_virtio_reset_device,
 		.id = TAP_NET_VIRTIO_RESET_DEVICE,
@@ -2008,7 +2044,7 @@ const struct tap_class tap_net_class = {
 	.info = tap_net_info,
 	.ninfo = TAP_NET_COUNT,
 	.hooks = tap_net_hooks,
-	.nhooks = 59,
+	.nhooks = 61,
 	.calls = tap_net_calls,
 	.inside = &tap_net_inside,
 };

@@ -12,6 +12,7 @@
 #define _TAPS_NET_TAPS_H
 
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/interrupt.h>
@@ -118,6 +119,8 @@ enum tap_net_id {
 	TAP_NET_DEV_CLOSE,
 	TAP_NET___NETIF_SET_XPS_QUEUE,
 	TAP_NET_NETDEV_NOTIFY_PEERS,
+	TAP_NET_RTNL_LOCK,
+	TAP_NET_RTNL_UNLOCK,
 	TAP_NET_VIRTIO_RESET_DEVICE,
 	TAP_NET_VIRTIO_CONFIG_CHANGED,
 	TAP_NET_VIRTIO_CONFIG_DRIVER_ENABLE,
@@ -262,5 +265,9 @@ int shadow_net_netif_set_real_num_rx_queues(struct net_device *dev,
 
 void shadow_net_dev_addr_mod(struct net_device *dev, unsigned int offset,
 			     const void *addr, size_t len);
+
+void shadow_net_rtnl_lock(void);
+
+void shadow_net_rtnl_unlock(void);
 
 #endif /* _TAPS_NET_TAPS_H */
