@@ -6,10 +6,13 @@
 # ifsample polls it as fast as it can: a lookup by name, RTM_GETLINK (name,
 # MTU, MAC, flags, operstate, statistics), the sysfs carrier file,
 # ETHTOOL_GDRVINFO, and every RTM_NEWLINK on the link group. Per swap it
-# asserts that the name always resolves and reads the same in
-# notifications, and in replies but for the shield's latency (one sample
-# per swap may catch it); that MTU and MAC never change; that no counter
-# goes backwards; that ETHTOOL_GDRVINFO always answers. The park's
+# asserts that the name always resolves and reads the same in replies and
+# notifications; that MTU and MAC never change; that no counter goes
+# backwards; that ETHTOOL_GDRVINFO always answers. The shield's handler is
+# slowed to SHIELD_DELAY_US per trap (a slow trap, as under a loaded host):
+# RTNL held across the probe must keep every reply true all the same
+# (before it, a reply caught a probe's name in 2 swaps of 18, and a 6.12
+# RTM_GETLINK called virtio_net's table on a half-probed private area). The park's
 # one documented change (README, "What a swap carries": the interface
 # reads as not running while no driver is under it, in replies, in the
 # carrier file and in the notifications sent meanwhile) is reported with
@@ -23,6 +26,8 @@
 (($# >= 2)) || { echo "usage: swap_sample.sh MODEL MODEL..." >&2; exit 2; }
 TOUR=("$@")
 SWAP_TIMEOUT_MS=20000
+SHIELD_DELAY_US=${SHIELD_DELAY_US:-2000}
+KNOB=/sys/kernel/debug/shadow/shield_delay_us
 
 # sampled FILTER: ifsample's report ($s) passes the jq FILTER.
 sampled() { jq -e "$1" <<<"$s" >/dev/null; }
@@ -33,12 +38,15 @@ first=${TOUR[0]}
 cleanup()
 {
 	kill "${pinger:-}" "${sampler:-}" 2>/dev/null
+	[[ -w $KNOB ]] && echo 0 >"$KNOB"
 	swap_cleanup "$first"
 }
 trap cleanup EXIT
 
 swap_start_on "${TOUR[@]}"
 warns=$(warn_count)
+echo "$SHIELD_DELAY_US" >"$KNOB" || fail "cannot slow the shield ($KNOB)"
+log "shield handler slowed to $SHIELD_DELAY_US us per trap"
 ip link set dev "$dev" mtu 1400 || fail "mtu 1400"
 busywait 10000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null || fail "no ping at MTU 1400"
 # Counters that move during the swap, so that "backwards" means something.
@@ -65,18 +73,11 @@ for ((i = 1; i < ${#TOUR[@]}; i++)); do
 	check "swap $i swapped" [ $rc -eq 0 ]
 	check "  ifsample saw ${nic_driver[$from]} and then ${nic_driver[$to]}" \
 		sampled ".drivers[0] == \"${nic_driver[$from]}\" and .drivers[-1] == \"${nic_driver[$to]}\""
-	for c in lookup mtu mac stats drvinfo monitor; do
+	for c in lookup name mtu mac stats drvinfo monitor; do
 		check "  $c: no bad sample of $(jq .samples <<<"$s") ($(jq -r \
-			"\"\(.$c.bad) bad, longest \(.$c.longest_ms | floor) ms: \(.$c.first // \"-\")\"" \
+			"\"\(.$c.bad) bad, longest \(.$c.longest_ms * 10 | floor / 10) ms: \(.$c.first // \"-\")\"" \
 			<<<"$s"))" sampled ".$c.bad == 0"
 	done
-	# The name in replies can show a probe's store for the breakpoint
-	# handler's latency (README): one sample may catch it. Before the
-	# shield it showed for the whole probe (2 samples over 455 ms onto
-	# e1000 with the sampler starved, hundreds when it was not).
-	check "  name: at most one bad sample ($(jq -r \
-		'"\(.name.bad) bad, longest \(.name.longest_ms * 10 | floor / 10) ms: \(.name.first // "-")"' \
-		<<<"$s"))" sampled ".name.bad <= 1"
 	log "  documented: not running for $(jq '.state.longest_ms | floor' <<<"$s") ms" \
 	    "(carrier unreadable $(jq '.carrier.longest_ms | floor' <<<"$s") ms;" \
 	    "$(jq .monitor_state.bad <<<"$s") of $(jq .events <<<"$s") notifications say so)," \

@@ -10,7 +10,10 @@
  * cannot open would; writing N to "hold_register_ms" makes the next netdev
  * registration of a shadowed driver sleep N ms inside its wrapper (to
  * unload the shadow under it), and "hold_change_mtu_ms" the next MTU
- * change (to unbind the driver under it). The control interface proper
+ * change (to unbind the driver under it). "shield_delay_us" makes the
+ * shield's breakpoint handler wait that long before it puts a probe's
+ * store back (a slow trap, to widen the window net_probe_rtnl.c closes).
+ * The control interface proper
  * is generic netlink.
  */
 
@@ -56,6 +59,7 @@ void shadow_debugfs_init(void)
 	debugfs_create_atomic_t("fail_open", 0600, dir, &shadow_swap_fail_open);
 	debugfs_create_u32("hold_register_ms", 0600, dir, &shadow_net_hold_register_ms);
 	debugfs_create_u32("hold_change_mtu_ms", 0600, dir, &shadow_net_hold_change_mtu_ms);
+	debugfs_create_u32("shield_delay_us", 0600, dir, &shadow_shield_delay_us);
 }
 
 void shadow_debugfs_exit(void)

@@ -22,13 +22,18 @@
  *
  * That latency is short natively, but under emulation the first trap of a
  * boot can take a millisecond, and a loaded host can deschedule the vCPU
- * in between, so the readers that matter most do not depend on it: while
- * armed, dev_get_stats() of a probing interface answers what the parked
- * ops would, without reading the table pointer the driver is writing, and
- * lookups by name compare against the shield's copy of the name (the
- * interface's name node points there). What is left is the name in
- * replies and dumps, and the tables for the stack's other calls, each for
- * the handler's latency.
+ * in between. A table the driver stored, read in that window, leads into
+ * a private area its probe has not set up (virtio_net oopsed so), so the
+ * readers that call through the tables do not depend on the latency: the
+ * probing task holds RTNL from the claim to the re-attach
+ * (net_probe_rtnl.c), which keeps rtnetlink, ethtool and the ioctls out.
+ * Of the readers without RTNL, dev_get_stats() of a probing interface
+ * answers what the parked ops would, without reading the table pointer
+ * the driver is writing, and lookups by name compare against the
+ * shield's copy of the name (the interface's name node points there).
+ * What is left for the latency is the name as RCU readers copy it
+ * (SIOCGIFNAME) and the transmit path's tables, whose queues are stopped.
+ * debugfs "shield_delay_us" lengthens the handler, for the tests.
  *
  * A store by another task (the stack renaming a down interface under
  * RTNL) is the stack's own: the shield adopts the new name instead.
@@ -50,6 +55,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/ftrace.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/module.h>
@@ -86,13 +92,22 @@ static atomic_t shields_armed = ATOMIC_INIT(0);
 static atomic_t stats_inside = ATOMIC_INIT(0);
 static bool stats_hooked;
 
+/* debugfs: the handler waits this long first, as a slow trap would. */
+u32 shadow_shield_delay_us;
+
 static void shield_hit(struct perf_event *bp, struct perf_sample_data *data,
 		       struct pt_regs *regs)
 {
 	struct shadow_shield *sh = bp->overflow_handler_context;
 	struct net_device *ndev = sh->ndev;
-	const struct net_device_ops *ndo = READ_ONCE(ndev->netdev_ops);
-	const struct ethtool_ops *eto = READ_ONCE(ndev->ethtool_ops);
+	const struct net_device_ops *ndo;
+	const struct ethtool_ops *eto;
+	u32 delay = READ_ONCE(shadow_shield_delay_us);
+
+	if (delay)
+		udelay(min(delay, 10000U));
+	ndo = READ_ONCE(ndev->netdev_ops);
+	eto = READ_ONCE(ndev->ethtool_ops);
 
 	if (ndo != sh->parked_ndo) {
 		WRITE_ONCE(ndev->netdev_ops, sh->parked_ndo);

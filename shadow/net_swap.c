@@ -329,9 +329,9 @@ static bool may_claim(const struct shadow_swap *sw, struct device *dev)
  */
 static int bus_event(struct notifier_block *nb, unsigned long action, void *data)
 {
+	struct shadow_swap *sw, *ended = NULL;
 	struct device *dev = data;
 	struct shadow_net_dev *sd;
-	struct shadow_swap *sw;
 	int i;
 
 	if (action != BUS_NOTIFY_BIND_DRIVER && action != BUS_NOTIFY_BOUND_DRIVER &&
@@ -359,31 +359,50 @@ static int bus_event(struct notifier_block *nb, unsigned long action, void *data
 		sw->driver_ns += shadow_swap_since(sw->probe_start) -
 				 (sw->own_in_probe_ns - sw->own_in_probe_base);
 		sw->claim_task = NULL;
-		complete(&sw->bound);
+		ended = sw;
 		break;
 	}
 	spin_unlock(&swap_lock);
+	if (ended) {
+		/* A probe that never re-attached still holds RTNL (the task's). */
+		shadow_probe_rtnl_release(ended);
+		/* The swap's work goes on (and may free it) from here. */
+		complete(&ended->bound);
+	}
 	return NOTIFY_DONE;
 }
 
 static struct notifier_block pci_nb = { .notifier_call = bus_event };
 
-/* Which swap, if any, the probing task claimed the interface for. */
-static struct shadow_net_dev *claimer(void)
+/* The swap whose wanted device the current task probes, if any. */
+static struct shadow_swap *probing(bool unhanded)
 {
-	struct shadow_net_dev *sd, *found = NULL;
+	struct shadow_swap *sw, *found = NULL;
+	struct shadow_net_dev *sd;
 	int i;
 
 	spin_lock(&swap_lock);
 	for (i = 0; i < SWAPS_MAX; i++) {
 		sd = rcu_dereference_protected(swapping[i], lockdep_is_held(&swap_lock));
-		if (sd && sd->swap->claim_task == current && !sd->swap->handed) {
-			found = sd;
+		sw = sd ? sd->swap : NULL;
+		if (sw && sw->claim_task == current && !(unhanded && sw->handed)) {
+			found = sw;
 			break;
 		}
 	}
 	spin_unlock(&swap_lock);
 	return found;
+}
+
+/**
+ * shadow_swap_probing() - the swap the current task probes a device for
+ *
+ * The swap lives until that probe ends (its work waits for it).
+ * Return: the swap, or NULL when the task does not probe for one.
+ */
+struct shadow_swap *shadow_swap_probing(void)
+{
+	return probing(false);
 }
 
 /*
@@ -487,15 +506,15 @@ static bool setup_again(struct net_device *ndev, void (*setup)(struct net_device
 struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_device *),
 				     unsigned int txqs, unsigned int rxqs)
 {
-	struct shadow_net_dev *sd = claimer();
+	struct shadow_swap *sw = probing(true);
+	struct shadow_net_dev *sd;
 	struct net_device *ndev;
-	struct shadow_swap *sw;
 	int err;
 	u64 t = ktime_get_ns();
 
-	if (!sd)
+	if (!sw)
 		return NULL;
-	sw = sd->swap;
+	sd = sw->sd;
 	ndev = sd->ndev;
 	if (sizeof_priv < 0 || sizeof_priv > sd->priv_size) {
 		shadow_swap_reason(sw,
@@ -509,8 +528,11 @@ struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_d
 				   txqs, rxqs, ndev->num_tx_queues, ndev->num_rx_queues, max(txqs, rxqs));
 		return NULL;
 	}
+	/* RTNL holders see none of the probe's stores (net_probe_rtnl.c). */
+	shadow_probe_rtnl_hold(sw);
 	fresh(ndev, sd->priv_size);
 	if (!setup_again(ndev, setup)) {
+		shadow_probe_rtnl_release(sw);
 		shadow_swap_reason(sw, "the new driver's interface is not Ethernet");
 		return NULL;
 	}
@@ -536,7 +558,7 @@ struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_d
  * the new device and put the new driver's tables behind the taps. The parts
  * of register_netdevice() that need RTNL are done by the replay.
  */
-int shadow_swap_reattach(struct shadow_net_dev *sd)
+static int reattach(struct shadow_net_dev *sd)
 {
 	struct net_device *ndev = sd->ndev;
 	struct shadow_swap *sw = sd->swap;
@@ -591,6 +613,15 @@ int shadow_swap_reattach(struct shadow_net_dev *sd)
 	sw->reattached = true;
 	sw->own_in_probe_ns += shadow_swap_since(t);
 	return 0;
+}
+
+int shadow_swap_reattach(struct shadow_net_dev *sd)
+{
+	int err = reattach(sd);
+
+	/* The interface is as the stack should see it: RTNL holders may. */
+	shadow_probe_rtnl_release(sd->swap);
+	return err;
 }
 
 /* The driver's carrier, kept from the stack: the bit only, no linkwatch. */
@@ -1037,6 +1068,7 @@ static const char * const swap_hooks[] = {
 	"unregister_netdev", "unregister_netdevice_queue", "free_netdev",
 	"netif_carrier_on", "netif_carrier_off", "dev_addr_mod",
 	"netif_set_real_num_tx_queues", "netif_set_real_num_rx_queues",
+	"rtnl_lock", "rtnl_unlock",
 };
 
 static int hooks_live(struct netlink_ext_ack *extack)

@@ -58,6 +58,7 @@ int shadow_shield_arm(struct shadow_shield *sh, struct net_device *ndev);
 void shadow_shield_disarm(struct shadow_shield *sh);
 void shadow_shield_init(void);
 void shadow_shield_exit(void);
+extern u32 shadow_shield_delay_us;	/* debugfs: a slow trap, for tests */
 
 struct shadow_swap {
 	struct work_struct work;
@@ -115,6 +116,9 @@ struct shadow_swap {
 	int bound_err;
 	struct completion bound;
 	struct shadow_shield shield;		/* from the claim to the re-attach */
+	/* RTNL across the probe (net_probe_rtnl.c): the probing task's own. */
+	unsigned int rtnl_depth;	/* its holds: the swap's and the driver's */
+	struct task_struct *rtnl_holder;	/* took the swap's hold, or NULL */
 	const struct net_device_ops *new_ndo;	/* its tables, for the replay */
 	const struct attribute_group *new_rx_group;
 	const struct ethtool_ops *new_eto;
@@ -163,6 +167,11 @@ int shadow_swap_reattach(struct shadow_net_dev *sd);
 void shadow_swap_absorb_unregister(struct shadow_net_dev *sd);
 void shadow_swap_absorb_free(struct shadow_net_dev *sd);
 void shadow_swap_carrier(struct shadow_net_dev *sd, bool on);
+struct shadow_swap *shadow_swap_probing(void);
+
+/* net_probe_rtnl.c */
+void shadow_probe_rtnl_hold(struct shadow_swap *sw);
+void shadow_probe_rtnl_release(struct shadow_swap *sw);
 
 /* net_park.c */
 extern const struct net_device_ops shadow_parked_ndo;

@@ -29,4 +29,4 @@ one()
 }
 
 each_kernel one || exit 1
-echo "lookups, MTU, MAC, statistics and ethtool held during every swap, the name in replies but for one sample, on every kernel"
+echo "lookups, name, MTU, MAC, statistics and ethtool held in every sample of every swap, on every kernel"
