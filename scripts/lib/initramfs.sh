@@ -40,24 +40,36 @@ guest_module_names()
 	grep -v -e '^#' -e '^[[:space:]]*$' "$SHADOW_TOP/scripts/guest/modules.list"
 }
 
-# copy_modules ROOT ABI: the named modules and their dependencies.
-copy_modules()
+# copy_module_list ROOT ABI MODULE...: the modules, their dependencies
+# and the files modprobe reads beside them.
+copy_module_list()
 {
 	local root=$1 abi=$2 kroot mod path rel
 
+	shift 2
 	kroot=$(kernel_root "$abi")
-	while read -r mod; do
+	for mod in "$@"; do
 		modprobe -D -d "$kroot" -S "$abi" "$mod" ||
 			{ echo "initramfs: no module $mod in $abi" >&2; return 1; }
-	done < <(guest_module_names) |
+	done |
 	while read -r verb path _; do
 		[[ $verb == insmod ]] || continue
 		rel=${path#"$kroot"/}
 		rel=${rel#./}
 		install -D -m 0644 "$path" "$root/$rel"
 	done
+	mkdir -p "$root/lib/modules/$abi"
 	install -m 0644 "$(kernel_moddir "$abi")"/modules.{order,builtin,builtin.modinfo} \
 		"$root/lib/modules/$abi/"
+}
+
+# copy_modules ROOT ABI: the modules the NIC list and modules.list name.
+copy_modules()
+{
+	local -a mods
+
+	mapfile -t mods < <(guest_module_names)
+	copy_module_list "$1" "$2" "${mods[@]}"
 }
 
 # build_base ABI OUT: the cached lower layer.
