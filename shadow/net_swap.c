@@ -287,6 +287,12 @@ void shadow_swap_absorb_free(struct shadow_net_dev *sd)
 		shadow_obj_del(SHADOW_OBJ_NAPI, napi, SHADOW_OBJ_ANY_ID);
 	}
 	shadow_obj_del(SHADOW_OBJ_NETDEV, ndev, SHADOW_OBJ_ANY_ID);
+	/*
+	 * A failed probe frees the interface it was handed: the hold on RTNL
+	 * ends there, in the probing task (a worker's probe has no other
+	 * end this module sees).
+	 */
+	shadow_probe_rtnl_release(sd->swap);
 }
 
 /* Phase PARKING, second half: the old driver leaves its device. */
@@ -306,6 +312,8 @@ static int unbind_old(struct shadow_net_dev *sd)
 	if (!sw->absorbed_free)
 		shadow_swap_note(sw, "%s did not free the interface on remove",
 				 sw->old_driver);
+	/* The device may be detached from here: leave it nothing bound. */
+	shadow_xen_release_irq(sw);
 	return 0;
 }
 
@@ -366,6 +374,9 @@ static int bus_event(struct notifier_block *nb, unsigned long action, void *data
 	if (ended) {
 		/* A probe that never re-attached still holds RTNL (the task's). */
 		shadow_probe_rtnl_release(ended);
+		if (ended->rtnl_holder)
+			pr_err("swap %u: the worker that probed %s ended holding RTNL\n",
+			       ended->seq, dev_name(dev));
 		/* The swap's work goes on (and may free it) from here. */
 		complete(&ended->bound);
 	}
@@ -374,9 +385,14 @@ static int bus_event(struct notifier_block *nb, unsigned long action, void *data
 
 static struct notifier_block pci_nb = { .notifier_call = bus_event };
 
-/* The swap whose wanted device the current task probes, if any. */
+/*
+ * The swap whose wanted device the current task probes, if any: the task
+ * the bus notifier saw, or the worker pci_call_probe() handed the probe
+ * to (net_probe_worker.c), which from then on is the claim's task.
+ */
 static struct shadow_swap *probing(bool unhanded)
 {
+	struct device *in_worker = shadow_worker_probe_dev();
 	struct shadow_swap *sw, *found = NULL;
 	struct shadow_net_dev *sd;
 	int i;
@@ -385,10 +401,13 @@ static struct shadow_swap *probing(bool unhanded)
 	for (i = 0; i < SWAPS_MAX; i++) {
 		sd = rcu_dereference_protected(swapping[i], lockdep_is_held(&swap_lock));
 		sw = sd ? sd->swap : NULL;
-		if (sw && sw->claim_task == current && !(unhanded && sw->handed)) {
-			found = sw;
-			break;
-		}
+		if (!sw || !sw->claim_task || (unhanded && sw->handed))
+			continue;
+		if (sw->claim_task != current && (!in_worker || sw->claim_dev != in_worker))
+			continue;
+		sw->claim_task = current;
+		found = sw;
+		break;
 	}
 	spin_unlock(&swap_lock);
 	return found;

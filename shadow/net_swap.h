@@ -169,6 +169,12 @@ void shadow_swap_absorb_free(struct shadow_net_dev *sd);
 void shadow_swap_carrier(struct shadow_net_dev *sd, bool on);
 struct shadow_swap *shadow_swap_probing(void);
 
+/* net_probe_worker.c */
+struct device *shadow_worker_probe_dev(void);
+
+/* net_xen.c */
+void shadow_xen_release_irq(struct shadow_swap *sw);
+
 /* net_probe_rtnl.c */
 void shadow_probe_rtnl_hold(struct shadow_swap *sw);
 void shadow_probe_rtnl_release(struct shadow_swap *sw);
