@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The Xen tests: Xen 4.17.5 under QEMU (q35, emulated VT-d) with a PV
+# dom0 on the first pinned kernel, one boot per test of selftests/xen/:
+#  - testbed.sh: a PV domU boots and live-migrates to localhost twice
+#    with its uptime going on; another drives a passed-through e1000 and
+#    reaches dom0; xl migrate refuses while that device is attached;
+#  - swap_migrate.sh: a PV domU running shadow.ko parks its interface,
+#    dom0 detaches the e1000, migrates the domain and attaches an
+#    rtl8139, which takes the interface with its ifindex, MAC and address.
+
+set -o pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/scripts/lib/kernels.sh"
+. "$TOP/scripts/lib/xen.sh"
+
+abi=$(kernel_list | awk 'NR == 1 { print $2 }')
+make -C "$TOP" --no-print-directory KVER="$abi" modules tools >/dev/null || exit 1
+failed=0
+for t in testbed swap_migrate; do
+	out=$TOP/build/check/host-xen-$t
+	rm -rf "$out"
+	start=$SECONDS
+	"$TOP/scripts/xen-vm" -k "$abi" -t 900 -o "$out" -- \
+		bash "/shadow/selftests/xen/$t.sh" >/dev/null
+	status=$?
+	echo "== $t.sh ($((SECONDS - start)) s)"
+	cat "$out/results.tap"
+	[[ -s $out/known-warnings ]] &&
+		echo "known guest warning (pcifront, scripts/xen-vm): $(wc -l <"$out/known-warnings")"
+	if [[ $status -ne 0 ]]; then
+		echo "FAIL: $t.sh: scripts/xen-vm exit $status (see $out/console.log)"
+		failed=1
+	fi
+done
+[[ $failed -eq 0 ]] || exit 1
+echo "under Xen $XEN_HV_VERSION: plain live migrations, passthrough, and a migration onto another NIC model"
