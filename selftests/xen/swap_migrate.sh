@@ -45,6 +45,8 @@ check "  swapped (shadowctl exit ${result%% *}, $(($(now_ms) - start)) ms after 
 	[ "${result%% *}" == 0 ]
 check "  onto 8139cp" grep -q '"driver":"8139cp"' <<<"$result"
 check "  noting the irq it released before the detach" grep -q 'released irq' <<<"$result"
+# The comparison follows the outcome on the console: wait for it.
+wait_said 30 dS '\(SAME\|CHANGED\)'
 check "  same ifindex, MAC and address ($(said dS CHANGED))" has_said dS SAME
 hb=$(last_hb dS)
 check "  and dS pings dom0 through it" wait_hb 60 hb_ping_after dS "$hb"
