@@ -50,7 +50,8 @@ static bool is_function(const void *fn, const char *name)
 /**
  * shadow_worker_probe_dev() - the PCI device the current worker probes
  *
- * Any sleepable context; the device lives while its probe runs.
+ * Any context (it neither sleeps nor locks); the device lives while its
+ * probe runs.
  * Return: the device whose probe the current task runs for work_on_cpu(),
  * or NULL.
  */

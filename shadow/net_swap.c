@@ -392,9 +392,10 @@ static struct notifier_block pci_nb = { .notifier_call = bus_event };
  */
 static struct shadow_swap *probing(bool unhanded)
 {
-	struct device *in_worker = shadow_worker_probe_dev();
 	struct shadow_swap *sw, *found = NULL;
+	struct device *in_worker = NULL;
 	struct shadow_net_dev *sd;
+	bool asked = false;
 	int i;
 
 	spin_lock(&swap_lock);
@@ -403,6 +404,15 @@ static struct shadow_swap *probing(bool unhanded)
 		sw = sd ? sd->swap : NULL;
 		if (!sw || !sw->claim_task || (unhanded && sw->handed))
 			continue;
+		/*
+		 * Ask the worker only while a probe is claimed: every rtnl_lock()
+		 * of a shadowed driver comes here, and the answer costs two
+		 * symbol lookups. It takes no lock and does not sleep.
+		 */
+		if (sw->claim_task != current && !asked) {
+			in_worker = shadow_worker_probe_dev();
+			asked = true;
+		}
 		if (sw->claim_task != current && (!in_worker || sw->claim_dev != in_worker))
 			continue;
 		sw->claim_task = current;
