@@ -823,6 +823,8 @@ static int adopt(struct shadow_net_dev *sd, const char *want, const char *driver
 	/* A probe that took the interface but never re-attached it. */
 	shadow_shield_disarm(&sw->shield);
 	mark(sw, SWAP_T_PROBED);
+	/* a PV domU's bounce pool after a migration: say what it is */
+	shadow_xen_check_dma(sw, claimed);
 	if (claimed) {
 		/*
 		 * Bound with an interface of its own: undo what the swap bound,
@@ -851,8 +853,9 @@ static int adopt(struct shadow_net_dev *sd, const char *want, const char *driver
 	}
 	if (!sw->reattached) {
 		if (!sw->reason[0])
-			shadow_swap_reason(sw, "%s probed %s without taking the interface",
-					   sw->new_driver[0] ? sw->new_driver : "the driver", want);
+			shadow_swap_reason(sw, "%s probed %s%swithout taking the interface",
+					   sw->new_driver[0] ? sw->new_driver : "the driver", want,
+					   want[0] ? " " : "");
 		return sw->bound_err ?: -ENXIO;
 	}
 	return sw->bound_err;
@@ -1326,12 +1329,14 @@ int shadow_swap_init(void)
 		return err;
 	}
 	shadow_shield_init();
+	shadow_xen_init();
 	return 0;
 }
 
 /* Swaps hold a module reference: none runs or is parked at unload. */
 void shadow_swap_exit(void)
 {
+	shadow_xen_exit();
 	shadow_shield_exit();
 	bus_unregister_notifier(&pci_bus_type, &pci_nb);
 	destroy_workqueue(swap_wq);

@@ -175,6 +175,11 @@ struct device *shadow_worker_probe_dev(void);
 /* net_xen.c */
 void shadow_xen_release_irq(struct shadow_swap *sw);
 
+/* net_xen_swiotlb.c */
+void shadow_xen_check_dma(struct shadow_swap *sw, struct device *dev);
+void shadow_xen_init(void);
+void shadow_xen_exit(void);
+
 /* net_probe_rtnl.c */
 void shadow_probe_rtnl_hold(struct shadow_swap *sw);
 void shadow_probe_rtnl_release(struct shadow_swap *sw);

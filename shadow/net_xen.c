@@ -18,6 +18,8 @@
  * device binds it again, as any enable does.
  *
  * Only in a PV domU: dom0 binds its GSIs through ACPI and keeps them.
+ *
+ * The bounce pool a migration breaks is net_xen_swiotlb.c's.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
