@@ -3,19 +3,53 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "channel.h"
 #include "qmp.h"
+
+static int port_send(struct channel *ch, struct json_object *msg)
+{
+	return jl_write(&ch->jl, msg);
+}
+
+static struct json_object *port_recv(struct channel *ch, int timeout_ms)
+{
+	return jl_read(&ch->jl, timeout_ms);
+}
+
+static void port_close(struct channel *ch)
+{
+	jl_close(&ch->jl);
+}
+
+static const struct channel_ops port_ops = {
+	.send = port_send,
+	.recv = port_recv,
+	.close = port_close,
+};
+
+void channel_init(struct channel *ch, const struct channel_ops *ops,
+		  const char *path)
+{
+	struct timespec ts;
+
+	memset(ch, 0, sizeof(*ch));
+	ch->ops = ops;
+	ch->jl.fd = -1;
+	snprintf(ch->path, sizeof(ch->path), "%s", path);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(ch->session, sizeof(ch->session), "%d.%lld.%ld", getpid(),
+		 (long long)ts.tv_sec, ts.tv_nsec);
+}
 
 int channel_open(struct channel *ch, const char *path, int timeout_ms)
 {
 	long long deadline = ma_now_ms() + timeout_ms;
 	int fd;
 
-	memset(ch, 0, sizeof(*ch));
-	ch->path = path;
-	ch->jl.fd = -1;
+	channel_init(ch, &port_ops, path);
 	/* a destination QEMU creates its socket only once it is started */
 	while ((fd = jl_connect_unix(path)) < 0 && ma_now_ms() < deadline)
 		usleep(100 * 1000);
@@ -29,21 +63,25 @@ int channel_open(struct channel *ch, const char *path, int timeout_ms)
 
 void channel_close(struct channel *ch)
 {
-	jl_close(&ch->jl);
+	if (ch->ops)
+		ch->ops->close(ch);
+	ch->ops = NULL;
 }
 
 int channel_call(struct channel *ch, const char *op, struct json_object *args,
 		 struct json_object **reply, int timeout_ms)
 {
 	struct json_object *req = args ?: json_object_new_object(), *msg;
-	long long deadline = ma_now_ms() + timeout_ms;
+	long long deadline = ma_now_ms() + timeout_ms, left;
 	int err;
 
 	*reply = NULL;
 	json_object_object_add(req, "proto", json_object_new_int(MA_PROTO));
 	json_object_object_add(req, "seq", json_object_new_int64(++ch->seq));
+	json_object_object_add(req, "session",
+			       json_object_new_string(ch->session));
 	json_object_object_add(req, "op", json_object_new_string(op));
-	err = jl_write(&ch->jl, req);
+	err = ch->ops->send(ch, req);
 	json_object_put(req);
 	if (err) {
 		snprintf(ch->error, sizeof(ch->error), "%s: %s: %s", ch->path,
@@ -51,7 +89,9 @@ int channel_call(struct channel *ch, const char *op, struct json_object *args,
 		return err;
 	}
 	for (;;) {
-		msg = jl_read(&ch->jl, deadline - ma_now_ms());
+		left = deadline - ma_now_ms();
+		/* never negative: a transport waits forever on -1 */
+		msg = ch->ops->recv(ch, left > 0 ? (int)left : 0);
 		if (!msg) {
 			err = errno;
 			snprintf(ch->error, sizeof(ch->error),
@@ -60,8 +100,10 @@ int channel_call(struct channel *ch, const char *op, struct json_object *args,
 				 strerror(err));
 			return -err;
 		}
+		/* a guest side older than sessions echoes none */
 		if (js_int(msg, "seq", -1) == ch->seq &&
-		    js_int(msg, "proto", -1) == MA_PROTO)
+		    js_int(msg, "proto", -1) == MA_PROTO &&
+		    !strcmp(js_str(msg, "session") ?: ch->session, ch->session))
 			break;
 		json_object_put(msg);
 	}

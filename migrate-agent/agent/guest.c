@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The guest side of a migration: a daemon on the virtio-serial port the
- * host agent talks to (channel.h has the framing). It drives shadow.ko
+ * host agent talks to (channel.h has the framing), or on the domain's
+ * xenstore nodes under Xen (guest_xs.c). It drives shadow.ko
  * through shadowctl, so that there is one client of the swap protocol and
  * its JSON result is what the host receives verbatim.
  *
@@ -16,9 +17,11 @@
  * script). While no host is connected to the port, reads see end of file
  * and the daemon polls again: a migration moves the port's host end.
  */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -138,14 +141,92 @@ static __attribute__((sentinel)) int runl(char *buf, size_t size,
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* The shadowed interfaces, as shadowctl -j dev show lists them. */
+/* The first line of /sys/class/net/DEV/ATTR, or NULL. */
+static struct json_object *sysfs_attr(const char *dev, const char *attr)
+{
+	char path[128], buf[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", dev, attr);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return json_object_new_string(buf);
+}
+
+/* DEV's addresses ("ADDR/PREFIXLEN"), IPv4 and IPv6, as an array. */
+static struct json_object *addresses(struct ifaddrs *all, const char *dev)
+{
+	struct json_object *list = json_object_new_array();
+	char addr[INET6_ADDRSTRLEN], text[INET6_ADDRSTRLEN + 16];
+	unsigned char *m;
+	struct ifaddrs *a;
+	const void *in;
+	int fam, bits;
+	size_t i, len;
+
+	for (a = all; a; a = a->ifa_next) {
+		if (!a->ifa_addr || !a->ifa_netmask || strcmp(a->ifa_name, dev))
+			continue;
+		fam = a->ifa_addr->sa_family;
+		if (fam == AF_INET) {
+			in = &((struct sockaddr_in *)a->ifa_addr)->sin_addr;
+			m = (unsigned char *)&((struct sockaddr_in *)
+					       a->ifa_netmask)->sin_addr;
+			len = 4;
+		} else if (fam == AF_INET6) {
+			in = &((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr;
+			m = ((struct sockaddr_in6 *)a->ifa_netmask)->sin6_addr.s6_addr;
+			len = 16;
+		} else {
+			continue;
+		}
+		for (bits = 0, i = 0; i < len; i++)
+			bits += __builtin_popcount(m[i]);
+		if (!inet_ntop(fam, in, addr, sizeof(addr)))
+			continue;
+		snprintf(text, sizeof(text), "%s/%d", addr, bits);
+		json_object_array_add(list, json_object_new_string(text));
+	}
+	return list;
+}
+
+/*
+ * The shadowed interfaces, as shadowctl -j dev show lists them, with what
+ * the user sees of each (MAC, MTU, addresses) for the host to compare
+ * before and after a migration.
+ */
 static struct json_object *ifaces(void)
 {
 	static char out[OUTPUT_MAX];
+	struct json_object *list, *d;
+	struct ifaddrs *all = NULL;
+	const char *name;
+	size_t i;
 
 	if (runl(out, sizeof(out), opts->shadowctl, "-j", "dev", "show", NULL))
 		return NULL;
-	return json_tokener_parse(out);
+	list = json_tokener_parse(out);
+	if (!list || !json_object_is_type(list, json_type_array))
+		return list;
+	if (getifaddrs(&all))
+		all = NULL;
+	for (i = 0; i < json_object_array_length(list); i++) {
+		d = json_object_array_get_idx(list, i);
+		name = js_str(d, "ifname");
+		if (!name)
+			continue;
+		json_object_object_add(d, "mac", sysfs_attr(name, "address"));
+		json_object_object_add(d, "mtu", sysfs_attr(name, "mtu"));
+		json_object_object_add(d, "addrs", addresses(all, name));
+	}
+	if (all)
+		freeifaddrs(all);
+	return list;
 }
 
 static struct json_object *iface_find(struct json_object *list,
@@ -171,7 +252,7 @@ static char *iface_state(const char *dev)
 	return state;
 }
 
-static void park_reap(void)
+void park_reap(void)
 {
 	int status;
 
@@ -382,14 +463,18 @@ static void op_verify(struct json_object *req, struct json_object *reply)
 			       json_object_new_string(last ?: ""));
 }
 
-static struct json_object *handle(struct json_object *req)
+struct json_object *guest_handle(struct json_object *req)
 {
 	struct json_object *reply = json_object_new_object();
 	const char *op = js_str(req, "op") ?: "";
 
+	park_reap();
 	json_object_object_add(reply, "proto", json_object_new_int(MA_PROTO));
 	json_object_object_add(reply, "seq",
 			       json_object_new_int64(js_int(req, "seq", -1)));
+	if (js_str(req, "session"))
+		json_object_object_add(reply, "session",
+				json_object_new_string(js_str(req, "session")));
 	if (js_int(req, "proto", -1) != MA_PROTO)
 		fail(reply, "protocol %lld unknown; this agent speaks %d",
 		     js_int(req, "proto", -1), MA_PROTO);
@@ -444,6 +529,14 @@ int guest_main(const struct guest_opts *o)
 
 	opts = o;
 	signal(SIGPIPE, SIG_IGN);
+	if (o->xenstore) {
+#ifdef MA_XEN
+		return guest_xs_main();
+#else
+		report_error("built without Xen support (libxen-dev)");
+		return MA_USAGE;
+#endif
+	}
 	while (!o->port && !(path = find_port(o->port_name)))
 		sleep(1);
 	fd = open(o->port ?: path, O_RDWR | O_CLOEXEC);
@@ -473,7 +566,7 @@ int guest_main(const struct guest_opts *o)
 				usleep(200 * 1000);
 			continue;
 		}
-		reply = handle(req);
+		reply = guest_handle(req);
 		if (jl_write(&jl, reply))
 			report_error("reply lost: %s", strerror(errno));
 		json_object_put(reply);

@@ -4,9 +4,10 @@
  * destination with a NIC of another model, with Shadow swapping the
  * guest's driver underneath its interface. Commands:
  *
- *	migrate-agent [-j] migrate [options] SRC-QMP DST-QMP
- *	migrate-agent [-j] status --channel PATH
- *	migrate-agent guest [--port DEV] [--port-name NAME]
+ *	migrate-agent [-j] migrate [options] SRC-QMP DST-QMP	(QEMU)
+ *	migrate-agent [-j] migrate --xen [options] DOMAIN DESTINATION
+ *	migrate-agent [-j] status --channel PATH | --xen DOMAIN
+ *	migrate-agent guest [--port DEV] [--port-name NAME] [--xenstore]
  *
  * migrate-agent.8 has the options, the protocol and the exit codes.
  */
@@ -17,15 +18,17 @@
 #include <string.h>
 
 #include "guest.h"
-#include "qemu.h"
+#include "migrate.h"
 #include "report.h"
 
 static const char usage_text[] =
 "usage: migrate-agent [-j] migrate [options] SRC-QMP DST-QMP\n"
-"       migrate-agent [-j] status --channel PATH\n"
-"       migrate-agent guest [--port DEV] [--port-name NAME] [--shadowctl PATH]\n"
+"       migrate-agent [-j] migrate --xen [options] DOMAIN DESTINATION\n"
+"       migrate-agent [-j] status --channel PATH | --xen DOMAIN\n"
+"       migrate-agent guest [--port DEV] [--port-name NAME] [--xenstore]\n"
+"                           [--shadowctl PATH]\n"
 "\n"
-"migrate options:\n"
+"migrate options (QEMU):\n"
 "  --channel PATH        the guest port's socket at the source (required)\n"
 "  --to-channel PATH     the same port's socket at the destination (required)\n"
 "  --uri URI             where the source migrates to (required; e.g. unix:PATH)\n"
@@ -35,11 +38,22 @@ static const char usage_text[] =
 "  --to-netdev ID        its netdev (default: the source NIC's)\n"
 "  --to-mac MAC          its own MAC (default: QEMU's)\n"
 "  --to-id ID            its QEMU id (default: the source NIC's)\n"
+"  --quit-source         quit the source QEMU once migrated\n"
+"\n"
+"migrate options (Xen, in dom0; DESTINATION: localhost, or with --ssh ''\n"
+"the command that runs the receiver, as for xl migrate -s ''):\n"
+"  --xen                 DOMAIN (name or id) on Xen, through libxl and xenstore\n"
+"  --nic BDF             the NIC passed through now (default: the only one)\n"
+"  --to-nic BDF          the destination's NIC, made assignable if need be\n"
+"                        (required)\n"
+"  --ssh CMD             xl migrate's -s (only '' is supported yet)\n"
+"  --xl PATH             the xl program (default xl)\n"
+"\n"
+"both:\n"
 "  --verify ADDR         after the swap, ping ADDR from the guest\n"
 "  --guest-timeout MS    for each answer of the guest (default 10000)\n"
 "  --park-timeout MS     how long the guest waits, parked (default 120000)\n"
 "  --migrate-timeout MS  for the memory migration (default 300000)\n"
-"  --quit-source         quit the source QEMU once migrated\n"
 "  -n, --dry-run         check everything, change nothing\n"
 "\n"
 "  -j, --json            phases and the outcome as JSON lines\n"
@@ -51,6 +65,7 @@ enum {
 	OPT_TO_MODEL, OPT_TO_NETDEV, OPT_TO_MAC, OPT_TO_ID, OPT_VERIFY,
 	OPT_GUEST_TIMEOUT, OPT_PARK_TIMEOUT, OPT_MIGRATE_TIMEOUT,
 	OPT_QUIT_SOURCE, OPT_PORT, OPT_PORT_NAME, OPT_SHADOWCTL,
+	OPT_XEN, OPT_TO_NIC, OPT_SSH, OPT_XL, OPT_XENSTORE,
 };
 
 static const struct option long_opts[] = {
@@ -75,6 +90,11 @@ static const struct option long_opts[] = {
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "port-name", required_argument, NULL, OPT_PORT_NAME },
 	{ "shadowctl", required_argument, NULL, OPT_SHADOWCTL },
+	{ "xen", no_argument, NULL, OPT_XEN },
+	{ "to-nic", required_argument, NULL, OPT_TO_NIC },
+	{ "ssh", required_argument, NULL, OPT_SSH },
+	{ "xl", required_argument, NULL, OPT_XL },
+	{ "xenstore", no_argument, NULL, OPT_XENSTORE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -95,10 +115,45 @@ static int parse_ms(const char *s)
 	return *s && !*end && v > 0 && v <= 86400000 ? (int)v : -1;
 }
 
+static int status(struct migrate_opts *m, bool xen, int argc, char **argv,
+		  bool json)
+{
+#ifdef MA_XEN
+	if (xen && argc == 1)
+		return xen_status(argv[0], m->guest_timeout_ms, json);
+#else
+	(void)argv;
+#endif
+	if (xen)
+		return usage_error("%s", "status --xen needs DOMAIN");
+	if (!m->channel || argc)
+		return usage_error("%s", "status needs --channel PATH");
+	return qemu_status(m->channel, m->guest_timeout_ms, json);
+}
+
+static int xen_main(struct migrate_opts *m, const char *domain,
+		    const char *dest)
+{
+	m->domain = domain;
+	m->dest = dest;
+	if (!m->to_nic)
+		return usage_error("%s", "migrate --xen needs --to-nic BDF");
+	if (m->ssh && *m->ssh)
+		return usage_error("%s",
+			"--ssh: a destination on another host is not supported yet (only --ssh '')");
+	if (m->channel || m->to_model)
+		return usage_error("%s",
+			"--channel and --to-model are QEMU's; on Xen the guest answers over xenstore");
+#ifdef MA_XEN
+	return xen_migrate(m);
+#else
+	return MA_USAGE;
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	struct migrate_opts m = {
-		.nic_id = "nic1",
 		.guest_timeout_ms = 10000,
 		.park_timeout_ms = 120000,
 		.migrate_timeout_ms = 300000,
@@ -108,7 +163,7 @@ int main(int argc, char **argv)
 		.shadowctl = "shadowctl",
 	};
 	const char *cmd;
-	bool json = false;
+	bool json = false, xen = false;
 	int c, *ms;
 
 	while ((c = getopt_long(argc, argv, "jhVn", long_opts, NULL)) != -1) {
@@ -136,7 +191,7 @@ int main(int argc, char **argv)
 			m.uri = optarg;
 			break;
 		case OPT_NIC:
-			m.nic_id = optarg;
+			m.nic_id = m.nic = optarg;
 			break;
 		case OPT_DEV:
 			m.dev = optarg;
@@ -177,6 +232,21 @@ int main(int argc, char **argv)
 		case OPT_SHADOWCTL:
 			g.shadowctl = optarg;
 			break;
+		case OPT_XEN:
+			xen = true;
+			break;
+		case OPT_TO_NIC:
+			m.to_nic = optarg;
+			break;
+		case OPT_SSH:
+			m.ssh = optarg;
+			break;
+		case OPT_XL:
+			m.xl = optarg;
+			break;
+		case OPT_XENSTORE:
+			g.xenstore = true;
+			break;
 		default:
 			return usage_error("%s", "bad option");
 		}
@@ -195,17 +265,24 @@ int main(int argc, char **argv)
 	report_init(json);
 	if (!strcmp(cmd, "guest"))
 		return guest_main(&g);
-	if (!strcmp(cmd, "status")) {
-		if (!m.channel)
-			return usage_error("%s", "status needs --channel PATH");
-		return qemu_status(m.channel, m.guest_timeout_ms, json);
-	}
+#ifndef MA_XEN
+	if (xen)
+		return usage_error("%s",
+			"--xen: built without Xen support (libxen-dev)");
+#endif
+	if (!strcmp(cmd, "status"))
+		return status(&m, xen, argc - optind, argv + optind, json);
 	if (strcmp(cmd, "migrate"))
 		return usage_error("unknown command '%s'", cmd);
 	if (argc - optind != 2)
-		return usage_error("%s", "migrate needs SRC-QMP and DST-QMP");
+		return usage_error("%s", xen ?
+			"migrate --xen needs DOMAIN and DESTINATION" :
+			"migrate needs SRC-QMP and DST-QMP");
+	if (xen)
+		return xen_main(&m, argv[optind], argv[optind + 1]);
 	m.qmp = argv[optind];
 	m.dest_qmp = argv[optind + 1];
+	m.nic_id = m.nic_id ?: "nic1";
 	if (!m.channel || !m.dest_channel || !m.uri || !m.to_model)
 		return usage_error("%s",
 			"migrate needs --channel, --to-channel, --uri and --to-model");

@@ -18,13 +18,12 @@
 #include <unistd.h>
 
 #include "channel.h"
-#include "qemu.h"
+#include "migrate.h"
 #include "qmp.h"
 #include "report.h"
 
 #define QMP_TIMEOUT_MS		10000
 #define UNPLUG_TIMEOUT_MS	30000
-#define RESULT_POLL_MS		250
 
 /* What it takes to plug the source NIC back, read before it goes. */
 struct nic {
@@ -33,12 +32,11 @@ struct nic {
 };
 
 struct run {
+	struct steps s;			/* its interface, why it failed */
 	const struct migrate_opts *o;
 	struct qmp src, dst;
 	struct channel ch;
 	struct nic nic;
-	char dev[32];			/* the guest interface */
-	char reason[2048];
 };
 
 static void nic_free(struct nic *n)
@@ -75,7 +73,7 @@ static int read_nic(struct run *r)
 	r->nic.netdev = qmp_qom_get_string(&r->src, path, "netdev");
 	if (!r->nic.type || !r->nic.mac || !r->nic.netdev ||
 	    nic_bus_addr(r, path)) {
-		snprintf(r->reason, sizeof(r->reason),
+		snprintf(r->s.reason, sizeof(r->s.reason),
 			 "the source has no NIC with id '%s' (%s)",
 			 r->o->nic_id, r->src.error);
 		return -1;
@@ -111,7 +109,7 @@ static int check_destination(struct run *r)
 
 	status = qmp_status(&r->dst);
 	if (!status || strcmp(status, "inmigrate")) {
-		snprintf(r->reason, sizeof(r->reason),
+		snprintf(r->s.reason, sizeof(r->s.reason),
 			 "the destination is %s, not waiting for a migration (-incoming)",
 			 status ?: "not answering");
 		free(status);
@@ -124,7 +122,7 @@ static int check_destination(struct run *r)
 		       QMP_TIMEOUT_MS);
 	json_object_put(ret);
 	if (err) {
-		snprintf(r->reason, sizeof(r->reason),
+		snprintf(r->s.reason, sizeof(r->s.reason),
 			 "the destination cannot plug a '%s' NIC (%s)",
 			 r->o->to_model, r->dst.error);
 		return -1;
@@ -137,55 +135,13 @@ static int check_destination(struct run *r)
 		       QMP_TIMEOUT_MS);
 	snprintf(needle, sizeof(needle), "\\ %s", netdev);
 	if (err || !netdev_listed(json_object_get_string(ret), needle)) {
-		snprintf(r->reason, sizeof(r->reason),
+		snprintf(r->s.reason, sizeof(r->s.reason),
 			 "the destination has no netdev '%s' for the new NIC",
 			 netdev);
 		err = -1;
 	}
 	json_object_put(ret);
 	return err ? -1 : 0;
-}
-
-/* The guest answers, shadow.ko drives an interface on the source NIC. */
-static int check_guest(struct run *r)
-{
-	struct json_object *reply, *list, *d;
-	const char *addr;
-	size_t i;
-	int err;
-
-	err = channel_call(&r->ch, "hello", NULL, &reply,
-			   r->o->guest_timeout_ms);
-	if (err) {
-		snprintf(r->reason, sizeof(r->reason), "%s", r->ch.error);
-		json_object_put(reply);
-		return -1;
-	}
-	if (!js_bool(reply, "shadow")) {
-		snprintf(r->reason, sizeof(r->reason),
-			 "shadow.ko is not loaded in the guest");
-		json_object_put(reply);
-		return -1;
-	}
-	json_object_object_get_ex(reply, "ifaces", &list);
-	for (i = 0; list && i < json_object_array_length(list); i++) {
-		d = json_object_array_get_idx(list, i);
-		addr = js_str(d, "bus_addr") ?: "";
-		if (r->o->dev ? !strcmp(js_str(d, "ifname") ?: "", r->o->dev) :
-		    !strcmp(addr, r->nic.bus_addr)) {
-			snprintf(r->dev, sizeof(r->dev), "%s",
-				 js_str(d, "ifname"));
-			break;
-		}
-	}
-	json_object_put(reply);
-	if (!r->dev[0]) {
-		snprintf(r->reason, sizeof(r->reason),
-			 "no shadowed interface in the guest sits on %s (%s)",
-			 r->nic.bus_addr, r->o->nic_id);
-		return -1;
-	}
-	return 0;
 }
 
 static int device_add(struct qmp *q, const char *driver, const char *netdev,
@@ -201,88 +157,29 @@ static int device_add(struct qmp *q, const char *driver, const char *netdev,
 	return qmp_call(q, "device_add", args, NULL, QMP_TIMEOUT_MS);
 }
 
-/*
- * Wait for the park's swap to end (the guest took a NIC, or gave up);
- * its shadowctl JSON result in *swap, its exit status returned (-1: no
- * outcome in time, r->reason says why).
- */
-static int wait_swap(struct run *r, struct channel *ch,
-		     struct json_object **swap)
-{
-	long long deadline = ma_now_ms() + r->o->park_timeout_ms + 30000;
-	struct json_object *reply, *park, *s;
-	int rc = -1;
-
-	*swap = NULL;
-	while (ma_now_ms() < deadline) {
-		if (channel_call(ch, "result", NULL, &reply,
-				 r->o->guest_timeout_ms)) {
-			snprintf(r->reason, sizeof(r->reason), "%s", ch->error);
-			json_object_put(reply);
-			return -1;
-		}
-		json_object_object_get_ex(reply, "park", &park);
-		if (js_bool(park, "done")) {
-			rc = js_int(park, "exit", -1);
-			if (json_object_object_get_ex(park, "swap", &s))
-				*swap = json_object_get(s);
-			json_object_put(reply);
-			return rc;
-		}
-		json_object_put(reply);
-		usleep(RESULT_POLL_MS * 1000);
-	}
-	snprintf(r->reason, sizeof(r->reason),
-		 "the guest's swap did not end within %d ms",
-		 r->o->park_timeout_ms + 30000);
-	return -1;
-}
-
-static const char *swap_field(struct json_object *swap, const char *side,
-			      const char *key)
-{
-	struct json_object *o;
-
-	return json_object_object_get_ex(swap, side, &o) ? js_str(o, key) : NULL;
-}
-
 /* The migration failed: plug the NIC back at the source; the parked
  * interface takes it again.
  */
 static int roll_back(struct run *r, const char *why)
 {
-	struct json_object *swap;
 	char msg[512];
-	int rc;
 
 	snprintf(msg, sizeof(msg), "%.500s", why);
 	if (device_add(&r->src, r->nic.type, r->nic.netdev, r->nic.mac,
 		       r->o->nic_id)) {
-		snprintf(r->reason, sizeof(r->reason),
+		snprintf(r->s.reason, sizeof(r->s.reason),
 			 "%s; plugging %s back failed too (%s)", msg,
 			 r->o->nic_id, r->src.error);
 		return report_end("failed", MA_BROKEN,
 				  "parked at the source, without a NIC",
-				  r->reason);
+				  r->s.reason);
 	}
 	report_phase("nic-reattached", NULL, "%s (%s) plugged back at the source",
 		     r->o->nic_id, r->nic.type);
-	rc = wait_swap(r, &r->ch, &swap);
-	if (rc) {
-		snprintf(r->reason, sizeof(r->reason),
-			 "%s; the guest did not take its NIC back (exit %d, %s)",
-			 msg, rc, js_str(swap, "reason") ?: "no reason given");
-		json_object_put(swap);
-		return report_end("failed", MA_PARKED, "parked at the source",
-				  r->reason);
-	}
-	report_phase("swapped-back", swap, "%s on %s again", r->dev,
-		     swap_field(swap, "to", "driver") ?: "?");
-	return report_end("rolled-back", MA_ROLLED_BACK,
-			  "running at the source on its NIC", msg);
+	return steps_swap_back(&r->s, &r->ch, msg);
 }
 
-/* Migrate, showing progress; 0 once completed, else r->reason says why. */
+/* Migrate, showing progress; 0 once completed, else r->s.reason says why. */
 static int migrate_memory(struct run *r, struct json_object **info)
 {
 	long long deadline = ma_now_ms() + r->o->migrate_timeout_ms;
@@ -293,13 +190,13 @@ static int migrate_memory(struct run *r, struct json_object **info)
 	*info = NULL;
 	json_object_object_add(args, "uri", json_object_new_string(r->o->uri));
 	if (qmp_call(&r->src, "migrate", args, NULL, QMP_TIMEOUT_MS)) {
-		snprintf(r->reason, sizeof(r->reason), "%s", r->src.error);
+		snprintf(r->s.reason, sizeof(r->s.reason), "%s", r->src.error);
 		return -1;
 	}
 	while (ma_now_ms() < deadline) {
 		if (qmp_call(&r->src, "query-migrate", NULL, &ret,
 			     QMP_TIMEOUT_MS)) {
-			snprintf(r->reason, sizeof(r->reason), "%s",
+			snprintf(r->s.reason, sizeof(r->s.reason), "%s",
 				 r->src.error);
 			return -1;
 		}
@@ -309,7 +206,7 @@ static int migrate_memory(struct run *r, struct json_object **info)
 			return 0;
 		}
 		if (!strcmp(status, "failed") || !strcmp(status, "cancelled")) {
-			snprintf(r->reason, sizeof(r->reason),
+			snprintf(r->s.reason, sizeof(r->s.reason),
 				 "migration %s: %s", status,
 				 js_str(ret, "error-desc") ?: "no reason given");
 			json_object_put(ret);
@@ -326,7 +223,7 @@ static int migrate_memory(struct run *r, struct json_object **info)
 		usleep(100 * 1000);
 	}
 	qmp_call(&r->src, "migrate_cancel", NULL, NULL, QMP_TIMEOUT_MS);
-	snprintf(r->reason, sizeof(r->reason),
+	snprintf(r->s.reason, sizeof(r->s.reason),
 		 "migration not done within %d ms; cancelled",
 		 r->o->migrate_timeout_ms);
 	return -1;
@@ -349,31 +246,23 @@ static int wait_running(struct qmp *q, int timeout_ms)
 	return -1;
 }
 
-/* From the unplug on: the steps that change something. */
+/*
+ * A virtio NIC probes in two steps (virtio_pci, then virtio_net on the
+ * virtio device): the guest loads virtio_net before it parks, so that its
+ * probe runs in the claimed task (preload() in guest.c).
+ */
+static const char *const virtio_preload[] = { "virtio_net", NULL };
+
+/* From the park on: the steps that change something. */
 static int migrate_steps(struct run *r)
 {
 	const struct migrate_opts *o = r->o;
-	struct json_object *args, *reply, *info, *swap, *d;
+	struct json_object *args, *info, *d;
 	struct channel dch;
-	int rc, err;
+	int code;
 
-	args = json_object_new_object();
-	json_object_object_add(args, "dev", json_object_new_string(r->dev));
-	json_object_object_add(args, "timeout_ms",
-			       json_object_new_int(o->park_timeout_ms));
-	if (!strncmp(o->to_model, "virtio-net", 10)) {
-		/* see preload() in guest.c: claims follow the probing task */
-		struct json_object *mods = json_object_new_array();
-
-		json_object_array_add(mods, json_object_new_string("virtio_net"));
-		json_object_object_add(args, "preload", mods);
-	}
-	/* the guest waits up to MA_PARK_WAIT_MS for the park, then answers */
-	err = channel_call(&r->ch, "park", args, &reply,
-			   o->guest_timeout_ms + MA_PARK_WAIT_MS);
-	if (err) {
-		snprintf(r->reason, sizeof(r->reason), "%s", r->ch.error);
-		json_object_put(reply);
+	if (steps_park(&r->s, &r->ch, strncmp(o->to_model, "virtio-net", 10) ?
+		       NULL : virtio_preload)) {
 		/*
 		 * A guest that said no may still park later (its swap runs
 		 * on), as may one that did not answer: either way its NIC is
@@ -382,27 +271,26 @@ static int migrate_steps(struct run *r)
 		 */
 		return report_end("not-parked", MA_NO_PARK,
 				  "at the source with its NIC plugged (if it parked after all, it takes the NIC back within --park-timeout)",
-				  r->reason);
+				  r->s.reason);
 	}
-	json_object_put(reply);
-	report_phase("parked", NULL, "%s parked by the guest", r->dev);
+	report_phase("parked", NULL, "%s parked by the guest", r->s.dev);
 
 	args = json_object_new_object();
 	json_object_object_add(args, "id", json_object_new_string(o->nic_id));
 	if (qmp_call(&r->src, "device_del", args, NULL, QMP_TIMEOUT_MS) ||
 	    qmp_wait_event(&r->src, "DEVICE_DELETED", "device", o->nic_id,
 			   UNPLUG_TIMEOUT_MS)) {
-		snprintf(r->reason, sizeof(r->reason),
+		snprintf(r->s.reason, sizeof(r->s.reason),
 			 "unplugging %s failed: %s", o->nic_id, r->src.error);
 		return report_end("failed", MA_BROKEN,
 				  "parked at the source; its NIC may still be plugged",
-				  r->reason);
+				  r->s.reason);
 	}
 	report_phase("nic-detached", NULL, "%s (%s at %s) unplugged",
 		     o->nic_id, r->nic.type, r->nic.bus_addr);
 
 	if (migrate_memory(r, &info))
-		return roll_back(r, r->reason);
+		return roll_back(r, r->s.reason);
 	d = json_object_new_object();
 	json_object_object_add(d, "downtime_ms", json_object_new_int64(
 			       js_int(info, "downtime", -1)));
@@ -417,60 +305,26 @@ static int migrate_steps(struct run *r)
 	if (wait_running(&r->dst, QMP_TIMEOUT_MS) ||
 	    device_add(&r->dst, o->to_model, o->to_netdev ?: r->nic.netdev,
 		       o->to_mac, o->to_id ?: o->nic_id)) {
-		snprintf(r->reason, sizeof(r->reason),
+		snprintf(r->s.reason, sizeof(r->s.reason),
 			 "plugging a %s at the destination failed: %s",
 			 o->to_model, r->dst.error[0] ? r->dst.error :
 			 "the destination is not running");
 		return report_end("failed", MA_PARKED,
 				  "parked at the destination, without a NIC",
-				  r->reason);
+				  r->s.reason);
 	}
 	report_phase("nic-attached", NULL, "a %s plugged at the destination",
 		     o->to_model);
 
 	if (channel_open(&dch, o->dest_channel, QMP_TIMEOUT_MS)) {
-		snprintf(r->reason, sizeof(r->reason), "%s", dch.error);
+		snprintf(r->s.reason, sizeof(r->s.reason), "%s", dch.error);
 		return report_end("failed", MA_BROKEN,
 				  "at the destination, not reachable",
-				  r->reason);
+				  r->s.reason);
 	}
-	rc = wait_swap(r, &dch, &swap);
-	if (rc) {
-		if (swap)
-			snprintf(r->reason, sizeof(r->reason),
-				 "the guest's swap ended %s: %s",
-				 js_str(swap, "result") ?: "?",
-				 js_str(swap, "reason") ?: "no reason given");
-		json_object_put(swap);
-		channel_close(&dch);
-		return report_end("failed", MA_PARKED,
-				  "parked at the destination", r->reason);
-	}
-	report_phase("swapped", swap, "%s: %s -> %s at %s", r->dev,
-		     swap_field(swap, "from", "driver") ?: "?",
-		     swap_field(swap, "to", "driver") ?: "?",
-		     swap_field(swap, "to", "bus_addr") ?: "?");
-
-	if (o->verify_addr) {
-		args = json_object_new_object();
-		json_object_object_add(args, "addr",
-				       json_object_new_string(o->verify_addr));
-		rc = channel_call(&dch, "verify", args, &reply, 30000);
-		if (rc) {
-			snprintf(r->reason, sizeof(r->reason), "%s", dch.error);
-			json_object_put(reply);
-			channel_close(&dch);
-			return report_end("unverified", MA_UNVERIFIED,
-					  "running at the destination",
-					  r->reason);
-		}
-		report_phase("verified", NULL, "%s reaches %s: %s", r->dev,
-			     o->verify_addr, js_str(reply, "ping") ?: "");
-		json_object_put(reply);
-	}
+	code = steps_arrive(&r->s, &dch);
 	channel_close(&dch);
-	return report_end("migrated", MA_OK,
-			  "running at the destination on its new NIC", NULL);
+	return code;
 }
 
 int qemu_migrate(const struct migrate_opts *o)
@@ -481,27 +335,29 @@ int qemu_migrate(const struct migrate_opts *o)
 	if (!r)
 		return MA_BROKEN;
 	r->o = o;
+	r->s.o = o;
 	if (qmp_open(&r->src, o->qmp, QMP_TIMEOUT_MS) ||
 	    qmp_open(&r->dst, o->dest_qmp, QMP_TIMEOUT_MS)) {
-		snprintf(r->reason, sizeof(r->reason), "%s",
+		snprintf(r->s.reason, sizeof(r->s.reason), "%s",
 			 r->src.error[0] ? r->src.error : r->dst.error);
-		code = report_end("refused", MA_REFUSED, "untouched", r->reason);
+		code = report_end("refused", MA_REFUSED, "untouched", r->s.reason);
 		goto out;
 	}
 	if (read_nic(r) || check_destination(r)) {
-		code = report_end("refused", MA_REFUSED, "untouched", r->reason);
+		code = report_end("refused", MA_REFUSED, "untouched", r->s.reason);
 		goto out;
 	}
-	if (channel_open(&r->ch, o->channel, QMP_TIMEOUT_MS) || check_guest(r)) {
-		if (!r->reason[0])
-			snprintf(r->reason, sizeof(r->reason), "%s",
+	if (channel_open(&r->ch, o->channel, QMP_TIMEOUT_MS) ||
+	    steps_check_guest(&r->s, &r->ch, r->nic.bus_addr, o->nic_id)) {
+		if (!r->s.reason[0])
+			snprintf(r->s.reason, sizeof(r->s.reason), "%s",
 				 r->ch.error);
-		code = report_end("refused", MA_REFUSED, "untouched", r->reason);
+		code = report_end("refused", MA_REFUSED, "untouched", r->s.reason);
 		goto out;
 	}
 	report_phase("checked", NULL,
 		     "%s on %s (%s at %s); the destination can plug a %s",
-		     r->dev, o->nic_id, r->nic.type, r->nic.bus_addr,
+		     r->s.dev, o->nic_id, r->nic.type, r->nic.bus_addr,
 		     o->to_model);
 	if (o->dry_run)
 		code = report_end("dry-run", MA_OK, "untouched", NULL);
@@ -518,40 +374,14 @@ out:
 
 int qemu_status(const char *path, int timeout_ms, bool json)
 {
-	struct json_object *reply, *list, *d;
 	struct channel ch;
-	size_t i;
-	int err;
+	int code;
 
 	if (channel_open(&ch, path, timeout_ms)) {
 		report_error("%s", ch.error);
 		return MA_REFUSED;
 	}
-	err = channel_call(&ch, "status", NULL, &reply, timeout_ms);
-	if (err) {
-		report_error("%s", ch.error);
-		json_object_put(reply);
-		channel_close(&ch);
-		return MA_REFUSED;
-	}
-	if (json) {
-		puts(json_object_to_json_string_ext(reply,
-				JSON_C_TO_STRING_PLAIN |
-				JSON_C_TO_STRING_NOSLASHESCAPE));
-	} else {
-		printf("guest agent %s, shadow.ko %s\n",
-		       js_str(reply, "agent") ?: "?",
-		       js_bool(reply, "shadow") ? "loaded" : "not loaded");
-		json_object_object_get_ex(reply, "ifaces", &list);
-		for (i = 0; list && i < json_object_array_length(list); i++) {
-			d = json_object_array_get_idx(list, i);
-			printf("%s: %s on %s (%s)\n", js_str(d, "ifname") ?: "?",
-			       js_str(d, "state") ?: "?",
-			       js_str(d, "driver") ?: "no driver",
-			       js_str(d, "bus_addr") ?: "no device");
-		}
-	}
-	json_object_put(reply);
+	code = steps_status(&ch, timeout_ms, json);
 	channel_close(&ch);
-	return MA_OK;
+	return code;
 }
