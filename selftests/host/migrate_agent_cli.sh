@@ -37,6 +37,18 @@ expect 1 "an unknown option" --frobnicate migrate
 expect 1 "migrate without its sockets" migrate
 expect 1 "a timeout that is no number" migrate --park-timeout soon a b
 expect 1 "status without --channel" status
+expect 1 "migrate --xen without --to-nic" migrate --xen dom localhost
+expect 1 "migrate --xen to another host (not supported yet)" migrate --xen \
+	--to-nic 0000:00:06.0 --ssh ssh dom otherhost
+expect 1 "migrate --xen with QEMU's options" migrate --xen --to-nic 0000:00:06.0 \
+	--to-model e1000 dom localhost
+expect 1 "status --xen without DOMAIN" status --xen
+# This host is no dom0: libxl cannot open, and the agent refuses, untouched.
+expect 2 "migrate --xen outside dom0" -j migrate --xen --to-nic 0000:00:06.0 dom localhost
+jq -e 'select(.event == "end") | .result == "refused" and .state == "untouched" and (.reason | test("toolstack"))' \
+	/tmp/ma-cli.out >/dev/null && echo "ok:   refused, untouched, saying why" ||
+	{ echo "FAIL: no refusal in the JSON outcome"; cat /tmp/ma-cli.out; failures=$((failures + 1)); }
+expect 6 "guest --xenstore outside a Xen guest" guest --xenstore
 expect 2 "a source that is not there" -j migrate --channel /nonexistent/a \
 	--to-channel /nonexistent/b --uri unix:/nonexistent/m --to-model e1000 \
 	/nonexistent/src.qmp /nonexistent/dst.qmp

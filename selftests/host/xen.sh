@@ -6,9 +6,11 @@
 #  - testbed.sh: a PV domU boots and live-migrates to localhost twice
 #    with its uptime going on; another drives a passed-through e1000 and
 #    reaches dom0; xl migrate refuses while that device is attached;
-#  - swap_migrate.sh: a PV domU running shadow.ko parks its interface,
-#    dom0 detaches the e1000, migrates the domain and attaches an
-#    rtl8139, which takes the interface with its ifindex, MAC and address.
+#  - agent_migrate.sh: migrate-agent's Xen back end live-migrates a PV
+#    domU running shadow.ko from a passed-through e1000 onto an rtl8139
+#    and back, keeping its interface; a guest that does not answer, a
+#    missing destination NIC and a failing migration end where
+#    migrate-agent.8 says.
 
 set -o pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,7 +20,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 abi=$(kernel_list | awk 'NR == 1 { print $2 }')
 make -C "$TOP" --no-print-directory KVER="$abi" modules tools >/dev/null || exit 1
 failed=0
-for t in testbed swap_migrate; do
+for t in testbed agent_migrate; do
 	out=$TOP/build/check/host-xen-$t
 	rm -rf "$out"
 	start=$SECONDS

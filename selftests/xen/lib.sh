@@ -25,11 +25,12 @@ domain_cfg()
 		'memory = 256' 'vcpus = 1' 'on_crash = "preserve"' "$@" >"/tmp/$name.cfg"
 }
 
-# said NAME WORD: the rest of NAME's last "DOMU: WORD ..." line, if any.
+# said NAME WORD: the rest of NAME's last "DOMU: WORD ..." line, if any
+# (without the console's carriage returns).
 said()
 {
 	cat "$CONSOLES/guest-$1".log "$CONSOLES/guest-$1"--*.log 2>/dev/null |
-		sed -n "s/^DOMU: $2 *//p" | tail -n 1
+		tr -d '\r' | sed -n "s/^DOMU: $2 *//p" | tail -n 1
 }
 
 # has_said NAME WORD: NAME printed a "DOMU: WORD" line.
