@@ -35,6 +35,7 @@
 #include "guest.h"
 #include "qmp.h"
 #include "report.h"
+#include "spawn.h"
 
 #define OUTPUT_MAX	65536
 
@@ -77,25 +78,10 @@ static void collect(char *argv[ARGS_MAX], const char *first, va_list ap)
 /* spawn: run ARGV with stdout on a non-blocking pipe; its pid or -1. */
 static pid_t spawn(char *const argv[], int *out_fd)
 {
-	int fds[2];
-	pid_t pid;
+	pid_t pid = ma_spawn(argv, false, out_fd);
 
-	if (pipe2(fds, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	*out_fd = fds[0];
+	if (pid > 0)
+		fcntl(*out_fd, F_SETFL, O_NONBLOCK);
 	return pid;
 }
 

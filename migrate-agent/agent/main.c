@@ -6,6 +6,7 @@
  *
  *	migrate-agent [-j] migrate [options] SRC-QMP DST-QMP	(QEMU)
  *	migrate-agent [-j] migrate --xen [options] DOMAIN DESTINATION
+ *	migrate-agent [-j] arrive --xen --to-nic BDF DOMAIN	(at the dest)
  *	migrate-agent [-j] status --channel PATH | --xen DOMAIN
  *	migrate-agent guest [--port DEV] [--port-name NAME] [--xenstore]
  *
@@ -24,6 +25,7 @@
 static const char usage_text[] =
 "usage: migrate-agent [-j] migrate [options] SRC-QMP DST-QMP\n"
 "       migrate-agent [-j] migrate --xen [options] DOMAIN DESTINATION\n"
+"       migrate-agent [-j] arrive --xen --to-nic BDF [options] DOMAIN\n"
 "       migrate-agent [-j] status --channel PATH | --xen DOMAIN\n"
 "       migrate-agent guest [--port DEV] [--port-name NAME] [--xenstore]\n"
 "                           [--shadowctl PATH]\n"
@@ -40,14 +42,18 @@ static const char usage_text[] =
 "  --to-id ID            its QEMU id (default: the source NIC's)\n"
 "  --quit-source         quit the source QEMU once migrated\n"
 "\n"
-"migrate options (Xen, in dom0; DESTINATION: localhost, or with --ssh ''\n"
-"the command that runs the receiver, as for xl migrate -s ''):\n"
+"migrate options (Xen, in dom0; DESTINATION: localhost, a host reached with\n"
+"--ssh, or with --ssh '' the command that runs the receiver, as for xl):\n"
 "  --xen                 DOMAIN (name or id) on Xen, through libxl and xenstore\n"
 "  --nic BDF             the NIC passed through now (default: the only one)\n"
 "  --to-nic BDF          the destination's NIC, made assignable if need be\n"
 "                        (required)\n"
-"  --ssh CMD             xl migrate's -s (only '' is supported yet)\n"
+"  --ssh CMD             xl migrate's -s; the agent runs its arrive half on\n"
+"                        DESTINATION through it too\n"
+"  --remote-agent PATH   migrate-agent at the destination (default migrate-agent)\n"
 "  --xl PATH             the xl program (default xl)\n"
+"arrive (Xen, run by migrate through --ssh): attach --to-nic to DOMAIN here\n"
+"and wait for its guest's swap; --dry-run checks the NIC only\n"
 "\n"
 "both:\n"
 "  --verify ADDR         after the swap, ping ADDR from the guest\n"
@@ -65,7 +71,7 @@ enum {
 	OPT_TO_MODEL, OPT_TO_NETDEV, OPT_TO_MAC, OPT_TO_ID, OPT_VERIFY,
 	OPT_GUEST_TIMEOUT, OPT_PARK_TIMEOUT, OPT_MIGRATE_TIMEOUT,
 	OPT_QUIT_SOURCE, OPT_PORT, OPT_PORT_NAME, OPT_SHADOWCTL,
-	OPT_XEN, OPT_TO_NIC, OPT_SSH, OPT_XL, OPT_XENSTORE,
+	OPT_XEN, OPT_TO_NIC, OPT_SSH, OPT_XL, OPT_XENSTORE, OPT_REMOTE_AGENT,
 };
 
 static const struct option long_opts[] = {
@@ -95,6 +101,7 @@ static const struct option long_opts[] = {
 	{ "ssh", required_argument, NULL, OPT_SSH },
 	{ "xl", required_argument, NULL, OPT_XL },
 	{ "xenstore", no_argument, NULL, OPT_XENSTORE },
+	{ "remote-agent", required_argument, NULL, OPT_REMOTE_AGENT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -138,14 +145,25 @@ static int xen_main(struct migrate_opts *m, const char *domain,
 	m->dest = dest;
 	if (!m->to_nic)
 		return usage_error("%s", "migrate --xen needs --to-nic BDF");
-	if (m->ssh && *m->ssh)
-		return usage_error("%s",
-			"--ssh: a destination on another host is not supported yet (only --ssh '')");
 	if (m->channel || m->to_model)
 		return usage_error("%s",
 			"--channel and --to-model are QEMU's; on Xen the guest answers over xenstore");
 #ifdef MA_XEN
 	return xen_migrate(m);
+#else
+	return MA_USAGE;
+#endif
+}
+
+static int arrive_main(struct migrate_opts *m, bool xen, int argc,
+		       char **argv)
+{
+	if (!xen || argc != 1 || !m->to_nic)
+		return usage_error("%s",
+			"arrive needs --xen, --to-nic BDF and DOMAIN");
+	m->domain = argv[0];
+#ifdef MA_XEN
+	return xen_arrive(m);
 #else
 	return MA_USAGE;
 #endif
@@ -247,6 +265,9 @@ int main(int argc, char **argv)
 		case OPT_XENSTORE:
 			g.xenstore = true;
 			break;
+		case OPT_REMOTE_AGENT:
+			m.remote_agent = optarg;
+			break;
 		default:
 			return usage_error("%s", "bad option");
 		}
@@ -272,6 +293,8 @@ int main(int argc, char **argv)
 #endif
 	if (!strcmp(cmd, "status"))
 		return status(&m, xen, argc - optind, argv + optind, json);
+	if (!strcmp(cmd, "arrive"))
+		return arrive_main(&m, xen, argc - optind, argv + optind);
 	if (strcmp(cmd, "migrate"))
 		return usage_error("unknown command '%s'", cmd);
 	if (argc - optind != 2)

@@ -26,6 +26,7 @@ struct migrate_opts {
 	const char *nic, *to_nic;		/* PCI addresses (BDF) */
 	const char *ssh;			/* xl migrate -s; NULL: ssh */
 	const char *xl;				/* the xl program */
+	const char *remote_agent;		/* migrate-agent at the dest */
 	/* both */
 	const char *dev;			/* the guest interface */
 	const char *verify_addr;
@@ -85,6 +86,8 @@ int qemu_migrate(const struct migrate_opts *o);
 /* qemu_status: the guest's shadowed interfaces, through CHANNEL. */
 int qemu_status(const char *channel, int timeout_ms, bool json);
 int xen_migrate(const struct migrate_opts *o);
+/* xen_arrive: the destination half (migrate-agent arrive --xen). */
+int xen_arrive(const struct migrate_opts *o);
 /* xen_status: the guest's shadowed interfaces, through xenstore. */
 int xen_status(const char *domain, int timeout_ms, bool json);
 

@@ -8,11 +8,12 @@
  * and receiver handshake is in xl, not libxl), libxl attaches the
  * destination's NIC to the arriving domain, whose parked swap takes it.
  *
- * The destination is this host: "localhost", or xl's own "-s ''" form,
- * where DESTINATION is the command that runs the receiver. A destination
- * on another host would need the attach and the guest's outcome there (a
- * receive half of this agent run through the same transport); that is
- * not written yet, and such a migration is refused before any change.
+ * The destination is this host ("localhost", or xl's own "-s ''" form,
+ * where DESTINATION is the command that runs the receiver), or another
+ * one reached with --ssh, as xl reaches it; there the attach and the
+ * guest's outcome happen in `migrate-agent arrive --xen`, which the agent
+ * runs through the same command (xen_remote.c), first as a dry run with
+ * the other checks.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +29,9 @@
 #include "migrate.h"
 #include "qmp.h"
 #include "report.h"
+#include "spawn.h"
 #include "xen_pci.h"
+#include "xen_remote.h"
 
 #define XL_KILL_GRACE_MS	5000
 
@@ -43,6 +46,7 @@ struct xrun {
 	char src_bdf[16], dst_bdf[16];
 	char dst_driver[64];		/* unbound to make dst assignable */
 	bool dst_needs_assign;
+	bool remote;			/* the destination is another host */
 	char rune[512];			/* xl migrate's HOST argument */
 };
 
@@ -52,26 +56,49 @@ static const char *xl_prog(const struct migrate_opts *o)
 }
 
 /*
- * The destination is this host; then xl reaches its receiver by running
- * r->rune with "-s ''". Else -1 and r->s.reason.
+ * Where xl migrate sends the domain: this host, reached by running
+ * r->rune with "-s ''", or another (r->remote), reached with -s SSH.
  */
-static int destination_local(struct xrun *r)
+static void destination(struct xrun *r)
 {
 	const struct migrate_opts *o = r->o;
 
 	if (o->ssh && !*o->ssh) {
 		snprintf(r->rune, sizeof(r->rune), "%s", o->dest);
-		return 0;
-	}
-	if (!o->ssh && (!strcmp(o->dest, "localhost") ||
-			!strcmp(o->dest, "127.0.0.1"))) {
+	} else if (!o->ssh && (!strcmp(o->dest, "localhost") ||
+			       !strcmp(o->dest, "127.0.0.1"))) {
 		snprintf(r->rune, sizeof(r->rune), "%s migrate-receive",
 			 xl_prog(o));
-		return 0;
+	} else {
+		r->remote = true;
+		snprintf(r->rune, sizeof(r->rune), "%s", o->dest);
 	}
-	snprintf(r->s.reason, sizeof(r->s.reason),
-		 "%s is another host: attaching its NIC there needs a receive half of migrate-agent on it, which is not written yet (localhost, or --ssh '' with a local receiver command, only)",
-		 o->dest);
+}
+
+/* The destination NIC, here: present, and assignable or to be made so. */
+static int check_dst_nic(struct xrun *r)
+{
+	int rc;
+
+	if (xen_parse_bdf(&r->x, r->o->to_nic, &r->dst))
+		return -1;
+	r->have_dst = true;
+	xen_bdf(&r->dst, r->dst_bdf, sizeof(r->dst_bdf));
+	rc = xen_check_assignable(&r->x, &r->dst, r->dst_driver,
+				  sizeof(r->dst_driver));
+	r->dst_needs_assign = rc == 1;
+	return rc < 0 ? -1 : 0;
+}
+
+/* The destination's agent runs its checks; 0, or -1 and r->s.reason. */
+static int check_remote(struct xrun *r)
+{
+	struct remote_end end;
+
+	if (xen_remote_arrive(r->o, r->s.dev, true, &end) == MA_OK)
+		return 0;
+	snprintf(r->s.reason, sizeof(r->s.reason), "at %s: %s", r->o->dest,
+		 end.reason[0] ? end.reason : end.result);
 	return -1;
 }
 
@@ -79,7 +106,6 @@ static int destination_local(struct xrun *r)
 static int check(struct xrun *r)
 {
 	const struct migrate_opts *o = r->o;
-	int rc;
 
 	if (xen_domid(&r->x, o->domain, &r->domid))
 		goto fail_x;
@@ -94,17 +120,11 @@ static int check(struct xrun *r)
 		goto fail_x;
 	r->have_src = true;
 	xen_bdf(&r->src, r->src_bdf, sizeof(r->src_bdf));
-	if (destination_local(r))
-		return -1;
-	if (xen_parse_bdf(&r->x, o->to_nic, &r->dst))
+	destination(r);
+	if (r->remote)
+		return check_remote(r);
+	if (check_dst_nic(r))
 		goto fail_x;
-	r->have_dst = true;
-	xen_bdf(&r->dst, r->dst_bdf, sizeof(r->dst_bdf));
-	rc = xen_check_assignable(&r->x, &r->dst, r->dst_driver,
-				  sizeof(r->dst_driver));
-	if (rc < 0)
-		goto fail_x;
-	r->dst_needs_assign = rc == 1;
 	return 0;
 fail_x:
 	snprintf(r->s.reason, sizeof(r->s.reason), "%s", r->x.error);
@@ -153,31 +173,27 @@ static int run_xl_migrate(struct xrun *r)
 	const char *ssh = o->ssh && *o->ssh ? o->ssh : "";
 	char buf[1024];
 	struct pollfd pfd;
-	int fds[2], status = 0, sig = 0;
+	int fd, status = 0, sig = 0;
 	size_t len = 0;
 	pid_t ret;
 	bool open = true;
 	pid_t pid;
 
-	if (pipe2(fds, O_CLOEXEC))
+	char *argv[7];
+
+	argv[0] = (char *)xl_prog(o);
+	argv[1] = "migrate";
+	argv[2] = "-s";
+	argv[3] = (char *)ssh;
+	argv[4] = (char *)o->domain;
+	argv[5] = r->rune;
+	argv[6] = NULL;
+	pid = ma_spawn(argv, true, &fd);
+	if (pid < 0)
 		goto fail_errno;
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		goto fail_errno;
-	}
-	if (pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
-		execlp(xl_prog(o), xl_prog(o), "migrate", "-s", ssh, o->domain,
-		       r->rune, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
 	/* the receiver xl starts may hold the pipe open: watch xl itself */
-	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	pfd.fd = fds[0];
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	pfd.fd = fd;
 	pfd.events = POLLIN;
 	for (;;) {
 		if (!sig && ma_now_ms() >= deadline) {
@@ -189,7 +205,7 @@ static int run_xl_migrate(struct xrun *r)
 			kill(pid, sig);
 		}
 		if (open && poll(&pfd, 1, 200) > 0)
-			open = still_open(relay(fds[0], buf, &len,
+			open = still_open(relay(fd, buf, &len,
 						sizeof(buf)));
 		else if (!open)
 			usleep(200 * 1000);
@@ -197,11 +213,11 @@ static int run_xl_migrate(struct xrun *r)
 		if (ret == pid || (ret < 0 && errno != EINTR))
 			break;
 	}
-	while (open && relay(fds[0], buf, &len, sizeof(buf)) > 0)
+	while (open && relay(fd, buf, &len, sizeof(buf)) > 0)
 		;
 	if (len)
 		report_note("xl: %s", buf);
-	close(fds[0]);
+	close(fd);
 	if (ret != pid) {
 		snprintf(r->s.reason, sizeof(r->s.reason),
 			 "lost xl migrate: %s", strerror(errno));
@@ -278,22 +294,40 @@ static int arrive(struct xrun *r)
 	return code;
 }
 
+/* Unbind the destination NIC's dom0 driver if need be; 0 or -1. */
+static int make_assignable(struct xrun *r)
+{
+	if (!r->dst_needs_assign)
+		return 0;
+	if (libxl_device_pci_assignable_add(r->x.ctx, &r->dst, 1)) {
+		snprintf(r->s.reason, sizeof(r->s.reason),
+			 "cannot make %s assignable (unbinding %s)",
+			 r->dst_bdf, r->dst_driver);
+		return -1;
+	}
+	report_note("%s made assignable (was on %s)", r->dst_bdf,
+		    r->dst_driver);
+	return 0;
+}
+
+/* The destination's agent attaches the NIC and waits for the guest. */
+static int arrive_remote(struct xrun *r)
+{
+	struct remote_end end;
+
+	xen_remote_arrive(r->o, r->s.dev, false, &end);
+	return report_end(end.result[0] ? end.result : "failed", end.exit,
+			  end.state, end.reason[0] ? end.reason : NULL);
+}
+
 /* From making the destination's NIC assignable on: the changes. */
 static int migrate_steps(struct xrun *r)
 {
 	long long start;
 
-	if (r->dst_needs_assign) {
-		if (libxl_device_pci_assignable_add(r->x.ctx, &r->dst, 1)) {
-			snprintf(r->s.reason, sizeof(r->s.reason),
-				 "cannot make %s assignable (unbinding %s)",
-				 r->dst_bdf, r->dst_driver);
-			return report_end("refused", MA_REFUSED, "untouched",
-					  r->s.reason);
-		}
-		report_note("%s made assignable (was on %s)", r->dst_bdf,
-			    r->dst_driver);
-	}
+	if (make_assignable(r))
+		return report_end("refused", MA_REFUSED, "untouched",
+				  r->s.reason);
 	if (steps_park(&r->s, &r->ch, NULL))
 		return report_end("not-parked", MA_NO_PARK,
 				  "at the source with its NIC attached (if it parked after all, it takes the NIC back within --park-timeout)",
@@ -316,18 +350,38 @@ static int migrate_steps(struct xrun *r)
 		return roll_back(r);
 	report_phase("migrated", NULL, "xl migrate %s done in %lld ms",
 		     r->o->domain, ma_now_ms() - start);
-	return arrive(r);
+	return r->remote ? arrive_remote(r) : arrive(r);
+}
+
+static struct xrun *xrun_new(const struct migrate_opts *o)
+{
+	struct xrun *r = calloc(1, sizeof(*r));
+
+	if (r) {
+		r->o = o;
+		r->s.o = o;
+	}
+	return r;
+}
+
+static void xrun_free(struct xrun *r)
+{
+	channel_close(&r->ch);
+	if (r->have_src)
+		libxl_device_pci_dispose(&r->src);
+	if (r->have_dst)
+		libxl_device_pci_dispose(&r->dst);
+	xen_close(&r->x);
+	free(r);
 }
 
 int xen_migrate(const struct migrate_opts *o)
 {
-	struct xrun *r = calloc(1, sizeof(*r));
+	struct xrun *r = xrun_new(o);
 	int code;
 
 	if (!r)
 		return MA_BROKEN;
-	r->o = o;
-	r->s.o = o;
 	if (xen_open(&r->x)) {
 		snprintf(r->s.reason, sizeof(r->s.reason), "%s", r->x.error);
 		code = report_end("refused", MA_REFUSED, "untouched",
@@ -340,22 +394,46 @@ int xen_migrate(const struct migrate_opts *o)
 		goto out;
 	}
 	report_phase("checked", NULL,
-		     "%s of domain %u on %s; %s at this host is %s", r->s.dev,
-		     r->domid, r->src_bdf, r->dst_bdf,
-		     r->dst_needs_assign ? "to be made assignable" :
-		     "assignable");
+		     "%s of domain %u on %s; %s at %s is %s", r->s.dev,
+		     r->domid, r->src_bdf, o->to_nic,
+		     r->remote ? o->dest : "this host",
+		     r->remote ? "checked there" : r->dst_needs_assign ?
+		     "to be made assignable" : "assignable");
 	if (o->dry_run)
 		code = report_end("dry-run", MA_OK, "untouched", NULL);
 	else
 		code = migrate_steps(r);
 out:
-	channel_close(&r->ch);
-	if (r->have_src)
-		libxl_device_pci_dispose(&r->src);
-	if (r->have_dst)
-		libxl_device_pci_dispose(&r->dst);
-	xen_close(&r->x);
-	free(r);
+	xrun_free(r);
+	return code;
+}
+
+int xen_arrive(const struct migrate_opts *o)
+{
+	struct xrun *r = xrun_new(o);
+	int code;
+
+	if (!r)
+		return MA_BROKEN;
+	/* for the messages: the source agent names the interface */
+	snprintf(r->s.dev, sizeof(r->s.dev), "%s", o->dev ?: "the interface");
+	if (xen_open(&r->x) || check_dst_nic(r)) {
+		snprintf(r->s.reason, sizeof(r->s.reason), "%s", r->x.error);
+		code = report_end("refused", MA_REFUSED, "untouched",
+				  r->s.reason);
+	} else if (o->dry_run) {
+		report_phase("checked", NULL, "%s at this host is %s",
+			     r->dst_bdf, r->dst_needs_assign ?
+			     "to be made assignable" : "assignable");
+		code = report_end("dry-run", MA_OK, "untouched", NULL);
+	} else if (make_assignable(r)) {
+		code = report_end("failed", MA_PARKED,
+				  "parked at the destination, without a NIC",
+				  r->s.reason);
+	} else {
+		code = arrive(r);
+	}
+	xrun_free(r);
 	return code;
 }
 

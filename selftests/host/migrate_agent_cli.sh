@@ -38,8 +38,9 @@ expect 1 "migrate without its sockets" migrate
 expect 1 "a timeout that is no number" migrate --park-timeout soon a b
 expect 1 "status without --channel" status
 expect 1 "migrate --xen without --to-nic" migrate --xen dom localhost
-expect 1 "migrate --xen to another host (not supported yet)" migrate --xen \
-	--to-nic 0000:00:06.0 --ssh ssh dom otherhost
+expect 1 "arrive without --xen" arrive --to-nic 0000:00:06.0 dom
+expect 1 "arrive without --to-nic" arrive --xen dom
+expect 2 "arrive outside dom0" arrive --xen --to-nic 0000:00:06.0 dom
 expect 1 "migrate --xen with QEMU's options" migrate --xen --to-nic 0000:00:06.0 \
 	--to-model e1000 dom localhost
 expect 1 "status --xen without DOMAIN" status --xen

@@ -5,7 +5,8 @@
 # end. A PV domU (agent_guest.sh: shadow.ko, an e1000 passed through,
 # MTU 1400, the guest side on xenstore) is live-migrated to localhost
 # onto an rtl8139 (another model and driver) and back onto the e1000,
-# each by one `migrate-agent migrate --xen`, keeping its ifindex, name,
+# (the second time through --ssh, as to another host), each by one
+# `migrate-agent migrate --xen`, keeping its ifindex, name,
 # MAC, MTU and address and reaching dom0. Before that, the failures end
 # in their documented states, the interface never lost:
 #  - a guest that never answers (dom0 takes its read access to the
@@ -113,14 +114,24 @@ check "  the same domain" [ "$(domid dS)" == "$id" ]
 check "  $dev back on e1000" [ "$(driver)" == e1000 ]
 check "  with its identity" [ "$(identity)" == "$before" ]
 
-for step in "$RTL 8139cp" "$E1000 e1000"; do
-	read -r nic drv <<<"$step"
+# Back as if to another host: through --ssh (fake-ssh runs it here), by
+# which xl reaches its receiver and the agent its arrive half there.
+for step in "$RTL 8139cp localhost" "$E1000 e1000 otherhost"; do
+	read -r nic drv dest <<<"$step"
 	old=$(domid dS)
-	log "migrate to localhost onto $drv ($nic)"
-	agent migrate --xen --to-nic "$nic" --verify 169.254.1.1 dS localhost
+	log "migrate to $dest onto $drv ($nic)"
+	if [[ $dest == localhost ]]; then
+		agent migrate --xen --to-nic "$nic" --verify 169.254.1.1 dS localhost
+	else
+		agent migrate --xen --to-nic "$nic" --verify 169.254.1.1 \
+			--ssh /shadow/selftests/xen/fake-ssh dS "$dest"
+	fi
 	check "  exit 0, result migrated" [ $rc -eq 0 -a "$(outcome result)" == migrated ]
 	check "  every phase" [ "$(jq -r 'select(.event == "phase") | .phase' /tmp/agent.json | tr '\n' ' ')" == \
 		"checked parked nic-detached migrated nic-attached swapped verified " ]
+	[[ $dest == localhost ]] ||
+		check "  the attach and the swap reported by the agent at $dest" \
+			grep -q '"phase":"swapped".*(at the destination)' /tmp/agent.json
 	check "  dS is a new domain ($old -> $(domid dS))" is_new "$old" "$(domid dS)"
 	check "  $nic attached to it" attached "$nic"
 	check "  $dev now on $drv" [ "$(driver)" == "$drv" ]
