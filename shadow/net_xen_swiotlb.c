@@ -38,7 +38,7 @@
 
 #define SEG_PAGES	((IO_TLB_SEGSIZE << IO_TLB_SHIFT) >> PAGE_SHIFT)
 #define SEG_ORDER	ilog2(SEG_PAGES)
-/* as xen_swiotlb_fixup(): the lowest limit Xen can meet, up to 4 GiB */
+/* what a device with a 32-bit DMA mask can reach */
 #define MAX_DMA_BITS	32
 
 /*
@@ -173,7 +173,7 @@ static bool p2m_writable(unsigned long first, unsigned long pages)
 static int xen_resumed(struct notifier_block *nb, unsigned long action, void *data)
 {
 	struct io_tlb_mem *mem = platform_bus.dma_io_tlb_mem;
-	unsigned long first, pages, seg, bits;
+	unsigned long first, pages, seg;
 	phys_addr_t start, end;
 
 	relaid = 0;
@@ -190,12 +190,16 @@ static int xen_resumed(struct notifier_block *nb, unsigned long action, void *da
 			pool_busy(mem) ? "in use" : "p2m not plain RAM");
 		return NOTIFY_DONE;
 	}
+	/*
+	 * Below 4 GiB is all a device needs. Boot asks for the lowest frames
+	 * Xen has (from 2^18 up), but at resume the source domain still
+	 * holds its own pool's: asking low again for a 64 MiB pool (6.12's
+	 * default) starved Xen, and the domain never saw its next PCI device.
+	 */
 	for (seg = first; seg < first + pages; seg += SEG_PAGES) {
 		if (segment_ok(seg))
 			continue;
-		bits = SEG_ORDER + PAGE_SHIFT;
-		while (relay_segment(seg, bits) && bits < MAX_DMA_BITS)
-			bits++;
+		relay_segment(seg, MAX_DMA_BITS);
 		if (segment_ok(seg))
 			relaid++;
 		else

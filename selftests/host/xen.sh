@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The Xen tests: Xen 4.17.5 under QEMU (q35, emulated VT-d) with a PV
-# dom0 on the first pinned kernel, one boot per test of selftests/xen/:
+# dom0, one boot per test of selftests/xen/ (testbed.sh on the first
+# pinned kernel, agent_migrate.sh on each):
 #  - testbed.sh: a PV domU boots and live-migrates to localhost twice
 #    with its uptime going on; another drives a passed-through e1000 and
 #    reaches dom0; xl migrate refuses while that device is attached;
@@ -17,22 +18,29 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/scripts/lib/kernels.sh"
 . "$TOP/scripts/lib/xen.sh"
 
-abi=$(kernel_list | awk 'NR == 1 { print $2 }')
-make -C "$TOP" --no-print-directory KVER="$abi" modules tools >/dev/null || exit 1
+# The test bed on the first kernel; the agent on every kernel, dom0 and
+# domU alike.
+runs=("$(kernel_list | awk 'NR == 1 { print $2 }'):testbed")
+for abi in $(kernel_list | awk '{ print $2 }'); do
+	make -C "$TOP" --no-print-directory KVER="$abi" modules tools >/dev/null || exit 1
+	runs+=("$abi:agent_migrate")
+done
 failed=0
-for t in testbed agent_migrate; do
-	out=$TOP/build/check/host-xen-$t
+for run in "${runs[@]}"; do
+	abi=${run%%:*}
+	t=${run#*:}
+	out=$TOP/build/check/host-xen-$t-$abi
 	rm -rf "$out"
 	start=$SECONDS
 	"$TOP/scripts/xen-vm" -k "$abi" -t 900 -o "$out" -- \
 		bash "/shadow/selftests/xen/$t.sh" >/dev/null
 	status=$?
-	echo "== $t.sh ($((SECONDS - start)) s)"
+	echo "== $t.sh on $abi ($((SECONDS - start)) s)"
 	cat "$out/results.tap"
 	[[ -s $out/known-warnings ]] &&
 		echo "known guest warning (pcifront, scripts/xen-vm): $(wc -l <"$out/known-warnings")"
 	if [[ $status -ne 0 ]]; then
-		echo "FAIL: $t.sh: scripts/xen-vm exit $status (see $out/console.log)"
+		echo "FAIL: $t.sh on $abi: scripts/xen-vm exit $status (see $out/console.log)"
 		failed=1
 	fi
 done
