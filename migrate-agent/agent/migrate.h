@@ -72,10 +72,11 @@ int steps_verify(struct steps *s, struct channel *ch);
  */
 int steps_swap_back(struct steps *s, struct channel *ch, const char *why);
 /*
- * steps_arrive: the destination's NIC is attached: wait for the guest's
- * swap onto it over DCH, verify, report the outcome; its exit code.
+ * steps_arrive: the destination's NIC is attached and DCH opened (or not:
+ * OPEN_ERR, its error): wait for the guest's swap onto it, verify, report
+ * the outcome, close DCH; its exit code.
  */
-int steps_arrive(struct steps *s, struct channel *dch);
+int steps_arrive(struct steps *s, struct channel *dch, int open_err);
 /* swap_field: SIDE ("from", "to") KEY of a shadowctl swap result. */
 const char *swap_field(struct json_object *swap, const char *side,
 		       const char *key);

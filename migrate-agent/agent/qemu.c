@@ -259,7 +259,6 @@ static int migrate_steps(struct run *r)
 	const struct migrate_opts *o = r->o;
 	struct json_object *args, *info, *d;
 	struct channel dch;
-	int code;
 
 	if (steps_park(&r->s, &r->ch, strncmp(o->to_model, "virtio-net", 10) ?
 		       NULL : virtio_preload)) {
@@ -316,15 +315,8 @@ static int migrate_steps(struct run *r)
 	report_phase("nic-attached", NULL, "a %s plugged at the destination",
 		     o->to_model);
 
-	if (channel_open(&dch, o->dest_channel, QMP_TIMEOUT_MS)) {
-		snprintf(r->s.reason, sizeof(r->s.reason), "%s", dch.error);
-		return report_end("failed", MA_BROKEN,
-				  "at the destination, not reachable",
-				  r->s.reason);
-	}
-	code = steps_arrive(&r->s, &dch);
-	channel_close(&dch);
-	return code;
+	return steps_arrive(&r->s, &dch,
+			    channel_open(&dch, o->dest_channel, QMP_TIMEOUT_MS));
 }
 
 int qemu_migrate(const struct migrate_opts *o)

@@ -166,7 +166,7 @@ int steps_swap_back(struct steps *s, struct channel *ch, const char *why)
 			  "running at the source on its NIC", msg);
 }
 
-int steps_arrive(struct steps *s, struct channel *dch)
+static int arrive_swap(struct steps *s, struct channel *dch)
 {
 	struct json_object *swap;
 	int rc;
@@ -191,6 +191,20 @@ int steps_arrive(struct steps *s, struct channel *dch)
 				  "running at the destination", s->reason);
 	return report_end("migrated", MA_OK,
 			  "running at the destination on its new NIC", NULL);
+}
+
+int steps_arrive(struct steps *s, struct channel *dch, int open_err)
+{
+	int code;
+
+	if (open_err) {
+		snprintf(s->reason, sizeof(s->reason), "%s", dch->error);
+		return report_end("failed", MA_BROKEN,
+				  "at the destination, not reachable", s->reason);
+	}
+	code = arrive_swap(s, dch);
+	channel_close(dch);
+	return code;
 }
 
 const char *swap_field(struct json_object *swap, const char *side,

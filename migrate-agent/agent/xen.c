@@ -266,7 +266,6 @@ static int arrive(struct xrun *r)
 {
 	struct channel dch;
 	uint32_t newid;
-	int code;
 
 	if (xen_domid(&r->x, r->o->domain, &newid)) {
 		snprintf(r->s.reason, sizeof(r->s.reason),
@@ -283,15 +282,7 @@ static int arrive(struct xrun *r)
 	}
 	report_phase("nic-attached", NULL, "%s attached to domain %u",
 		     r->dst_bdf, newid);
-	if (channel_open_xs(&dch, newid)) {
-		snprintf(r->s.reason, sizeof(r->s.reason), "%s", dch.error);
-		return report_end("failed", MA_BROKEN,
-				  "at the destination, not reachable",
-				  r->s.reason);
-	}
-	code = steps_arrive(&r->s, &dch);
-	channel_close(&dch);
-	return code;
+	return steps_arrive(&r->s, &dch, channel_open_xs(&dch, newid));
 }
 
 /* Unbind the destination NIC's dom0 driver if need be; 0 or -1. */
