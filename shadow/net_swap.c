@@ -1018,7 +1018,7 @@ static int replay_or_drop(struct shadow_net_dev *sd)
 	return err;
 }
 
-static void swap_work(struct work_struct *work)
+static void swap_run(struct work_struct *work)
 {
 	struct shadow_swap *sw = container_of(work, struct shadow_swap, work);
 	struct shadow_net_dev *sd = sw->sd;
@@ -1085,6 +1085,35 @@ static void swap_work(struct work_struct *work)
 	}
 	wake(sd);
 	finish(sd, true);
+}
+
+u32 shadow_swap_fail_nth;
+u32 shadow_swap_fail_left;
+
+/*
+ * A swap runs in this worker from parking to waking, the old driver's
+ * remove and (but for probes deferred to a worker of their own) the new
+ * driver's probe included. The fault-injection knob arms the kernel's own
+ * fail-nth for it: the N-th fallible call (failslab, fail_page_alloc) the
+ * swap makes fails, once; what was still to go at the end tells a test
+ * whether the fault was met (0) or the swap made fewer calls. The knob is
+ * taken by the next swap only (xchg), and the worker's count is cleared
+ * before it serves other work.
+ */
+static void swap_work(struct work_struct *work)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	u32 nth = xchg(&shadow_swap_fail_nth, 0);
+
+	if (nth) {
+		WRITE_ONCE(current->fail_nth, nth);
+		swap_run(work);
+		WRITE_ONCE(shadow_swap_fail_left, READ_ONCE(current->fail_nth));
+		WRITE_ONCE(current->fail_nth, 0);
+		return;
+	}
+#endif
+	swap_run(work);
 }
 
 /* Refuse up front what would only fail after the interface was parked. */
