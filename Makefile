@@ -5,6 +5,7 @@
 # Run scripts/setup once first. Every variable is listed in README.md.
 
 SHELL := /bin/bash
+comma := ,
 TOP := $(CURDIR)
 
 export SHADOW_CACHE ?= $(shell source scripts/lib/kernels.sh && echo $$SHADOW_CACHE)
@@ -29,7 +30,7 @@ TAPDIR := $(shell source scripts/lib/kernels.sh && kernel_tapdir $(KVER) 2>/dev/
 
 KBUILD_ARGS := -C $(KDIR) M=$(BUILD) W=1 V=$(V) SHADOW_VERSION=$(VERSION)
 
-.PHONY: bench all modules tools all-kernels taps taps-check sparse style check demo demo-migrate vm-shell clean help
+.PHONY: bench all modules tools all-kernels taps taps-check sparse style check soak demo demo-migrate vm-shell clean help
 
 all: modules tools
 
@@ -66,8 +67,16 @@ taps-check:
 style:
 	@scripts/style
 
+# Every pinned kernel, then the debug lane (scripts/debug-kernel).
 check:
-	@scripts/check $(KERNELS)
+	@scripts/check $(KERNELS) $(firstword $(KERNELS))-debug
+
+# N swaps (default 1,000) in one boot under a checked TCP stream across
+# four models, on KVER (6.1-debug: the debug kernel); prints its figures.
+SOAK_MODELS := e1000 rtl8139 virtio-net-pci e1000e
+soak: modules tools
+	@scripts/vm -k $(KVER) -t $(or $(SOAK_TIMEOUT),36000) -n $(subst $(eval) ,$(comma),$(SOAK_MODELS)) -- \
+		bash /shadow/selftests/run_tests.sh "swap_soak.sh $(or $(N),1000) $(SOAK_MODELS)"
 
 demo: modules tools
 	@scripts/demo -k $(KVER)

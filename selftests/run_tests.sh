@@ -4,12 +4,17 @@
 # In-guest test runner, after the kernel's kselftest/runner.sh: runs each
 # test given as an argument ("script [args]") under a timeout and prints
 # TAP 13. Test output is prefixed with "# "; exit 4 is a skip, 124 a
-# timeout. A test may have its own limit in settings (timeout.SCRIPT=N).
+# timeout. A test may have its own limit in settings (timeout.SCRIPT=N),
+# scaled on a debug kernel.
 # Exits non-zero when any test failed.
 
 . /shadow/selftests/lib/lib.sh
 
 TIMEOUT=$(sed -n 's/^timeout=//p' /shadow/selftests/settings)
+# A debug kernel (scripts/debug-kernel: KASAN, lockdep) runs a few times
+# slower under TCG; its limits scale.
+SCALE=1
+[[ $(uname -r) == *-debug ]] && SCALE=${DEBUG_TIMEOUT_SCALE:-4}
 
 # prefix: "# " before every line, as it comes (busybox sed cannot -u).
 prefix()
@@ -32,7 +37,7 @@ main()
 		echo "# selftests: $spec"
 		# shellcheck disable=SC2086 # spec is "script args" on purpose
 		limit=$(sed -n "s/^timeout\.${spec%% *}=//p" /shadow/selftests/settings)
-		limit=${limit:-$TIMEOUT}
+		limit=$((${limit:-$TIMEOUT} * SCALE))
 		(cd /shadow/selftests && timeout "$limit" bash $spec 2>&1) |
 			prefix
 		rc=${PIPESTATUS[0]}
