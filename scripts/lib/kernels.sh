@@ -164,27 +164,3 @@ kernel_tapdir()
 		echo "$SHADOW_TOP/build/$abi/taps-gen"
 	fi
 }
-
-# kernel_debug_list: "name abi" of each debug-lane kernel the cache holds
-# current (scripts/debug-kernel): name is <series>-debug, abi its release.
-kernel_debug_list()
-{
-	local name abi
-
-	while read -r name _; do
-		"$SHADOW_TOP/scripts/debug-kernel" -s "$name" --print 2>/dev/null || true
-	done < <(kernel_pins)
-}
-
-# each_kernel_and_debug FUNC: each_kernel, then FUNC NAME for every
-# debug-lane kernel in the cache; fails if any did.
-each_kernel_and_debug()
-{
-	local name failed=0
-
-	each_kernel "$1" || failed=1
-	while read -r name _; do
-		"$1" "$name" || failed=1
-	done < <(kernel_debug_list)
-	return $failed
-}
