@@ -350,8 +350,15 @@ int sc_event_parse(struct nlmsghdr *nlh, struct sc_event *ev,
 		   char *err, size_t errlen)
 {
 	struct nlattr *tb[SHADOW_A_MAX + 1];
-	int cmd = genlmsg_hdr(nlh)->cmd;
+	int cmd;
 
+	/* The command is read before parse() checks the header. */
+	if (!genlmsg_valid_hdr(nlh, 0)) {
+		snprintf(err, errlen,
+			 "malformed message: no generic netlink header");
+		return -EINVAL;
+	}
+	cmd = genlmsg_hdr(nlh)->cmd;
 	if (cmd != SHADOW_CMD_EVENT) {
 		snprintf(err, errlen, "not an event: command %d", cmd);
 		return -ENOMSG;

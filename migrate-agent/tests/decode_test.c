@@ -543,6 +543,34 @@ static void test_event(void)
 		    SC_KIND_EVENT, "malformed message");
 }
 
+/*
+ * A bare netlink header, in a buffer of exactly its size: the command byte
+ * is outside it, and the decoder must say so rather than read it (found by
+ * decode_fuzz; valgrind and the sanitizer build see the read).
+ */
+static void test_event_no_genl_header(void)
+{
+	struct nlmsghdr *nlh = calloc(1, NLMSG_HDRLEN);
+	struct sc_event ev;
+	char err[256] = "";
+	bool ok;
+
+	if (!nlh)
+		exit(2);
+	nlh->nlmsg_len = NLMSG_HDRLEN;
+	nlh->nlmsg_type = FAMILY;
+	ok = sc_event_parse(nlh, &ev, err, sizeof(err)) == -EINVAL &&
+	     strstr(err, "no generic netlink header");
+	err[0] = '\0';
+	ok = ok && sc_decode(SC_KIND_EVENT, nlh, stdout, NULL, err,
+			     sizeof(err)) == -EINVAL &&
+	     strstr(err, "no generic netlink header");
+	if (!ok)
+		printf("# error: %s\n", err);
+	result("event: no generic netlink header is an error", ok);
+	free(nlh);
+}
+
 /* Every field of the rolled-back swap's final event, as parsed. */
 static void test_swap_parse(void)
 {
@@ -698,6 +726,7 @@ int main(void)
 	test_log_errors();
 	test_obj();
 	test_state_names();
+	test_event_no_genl_header();
 	test_event();
 	test_swap_parse();
 	test_swap_reply();
