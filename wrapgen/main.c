@@ -58,7 +58,7 @@ int main(int argc, char **argv)
 {
 	struct emit_opts eo = { .outdir = ".", .release = "unknown" };
 	const char *cmdfile = NULL, *kdir = NULL;
-	int format = AUDIT_HUMAN, opt, ncflags = 0, i;
+	int format = AUDIT_HUMAN, opt, ncflags = 0, nargs, i, rc;
 	bool do_audit = false, strict = false;
 	char **cflags = NULL;
 	struct spec spec;
@@ -119,8 +119,10 @@ int main(int argc, char **argv)
 		if (argc - optind < 2)
 			usage();
 		spec_parse(&spec, argv[optind]);
-		return audit(&spec, argv + optind + 1, argc - optind - 1,
-			     format, strict);
+		rc = audit(&spec, argv + optind + 1, argc - optind - 1,
+			   format, strict);
+		spec_free(&spec);
+		return rc;
 	}
 
 	/* CLANGFLAGS first, so that an overlay -I comes before Kbuild's. */
@@ -128,6 +130,7 @@ int main(int argc, char **argv)
 		cflags = xrealloc(cflags, (ncflags + 2) * sizeof(*cflags));
 		cflags[ncflags++] = argv[i];
 	}
+	nargs = ncflags;	/* after these, cflags_from_cmd()'s copies */
 	if (cmdfile)
 		cflags_from_cmd(cmdfile, kdir, &cflags, &ncflags);
 	if (!ncflags) {
@@ -145,5 +148,11 @@ int main(int argc, char **argv)
 		eo.regen = regen;
 	}
 	headers_resolve(&spec, cflags, ncflags);
-	return emit(&spec, &eo);
+	rc = emit(&spec, &eo);
+	spec_free(&spec);
+	for (i = nargs; i < ncflags; i++)
+		free(cflags[i]);
+	free(cflags);
+	free(regen);
+	return rc;
 }

@@ -235,6 +235,9 @@ static void parse_line(struct spec *spec, enum section *sec,
 			    path, ln);
 		spec->class = xstrdup(tok[1].s);
 	} else if (!strcmp(tok[0].s, "doc") && n == 2 && tok[1].quoted) {
+		if (spec->doc)
+			die(EXIT_SPEC, "%s:%d: second doc statement",
+			    path, ln);
 		spec->doc = xstrdup(tok[1].s);
 	} else if (!strcmp(tok[0].s, "include") && n == 2 && !tok[1].quoted) {
 		spec->include_lines = xrealloc(spec->include_lines,
@@ -265,31 +268,76 @@ static void parse_line(struct spec *spec, enum section *sec,
 	}
 }
 
-void spec_parse(struct spec *spec, const char *path)
+void spec_read(struct spec *spec, const char *path, FILE *f)
 {
 	enum section sec = SEC_NONE;
 	const char *table = NULL;
-	char *line = NULL;
-	size_t cap = 0;
 	int ln = 0;
-	FILE *f;
 
 	memset(spec, 0, sizeof(*spec));
 	spec->path = path;
-	f = fopen(path, "r");
-	if (!f)
-		die(EXIT_IO, "%s: %s", path, strerror(errno));
-	while (getline(&line, &cap, f) >= 0) {
+	while (getline(&spec->line, &spec->line_cap, f) >= 0) {
 		ln++;
-		line[strcspn(line, "\n")] = '\0';
-		parse_line(spec, &sec, &table, ln, line);
+		spec->line[strcspn(spec->line, "\n")] = '\0';
+		parse_line(spec, &sec, &table, ln, spec->line);
 	}
 	if (ferror(f))
 		die(EXIT_IO, "%s: %s", path, strerror(errno));
-	fclose(f);
-	free(line);
+	free(spec->line);
+	spec->line = NULL;
 	if (!spec->class)
 		die(EXIT_SPEC, "%s:%d: no class statement", path, ln);
 	if (!spec->nincludes)
 		die(EXIT_SPEC, "%s:%d: no include statement", path, ln);
+}
+
+void spec_parse(struct spec *spec, const char *path)
+{
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		die(EXIT_IO, "%s: %s", path, strerror(errno));
+	spec_read(spec, path, f);
+	fclose(f);
+}
+
+static void free_strs(char **arr, int n)
+{
+	while (n--)
+		free(arr[n]);
+	free(arr);
+}
+
+/*
+ * Every string and array is stored in SPEC as soon as it is made, so this
+ * also frees a spec whose reading stopped halfway.
+ */
+void spec_free(struct spec *spec)
+{
+	struct entry *e;
+	int i, j;
+
+	for (i = 0; i < spec->nentries; i++) {
+		e = &spec->entries[i];
+		free(e->name);
+		free(e->key);
+		free(e->doc);
+		for (j = 0; j < e->proto.nparams; j++) {
+			free(e->proto.params[j].type);
+			free(e->proto.params[j].name);
+			free(e->proto.params[j].decl);
+		}
+		free(e->proto.params);
+		free(e->proto.ret);
+	}
+	free(spec->entries);
+	free(spec->class);
+	free(spec->doc);
+	free_strs(spec->includes, spec->nincludes);
+	free(spec->include_lines);
+	free_strs(spec->tables, spec->ntables);
+	free_strs(spec->ignores, spec->nignores);
+	free(spec->line);
+	memset(spec, 0, sizeof(*spec));
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define WRAPGEN_VERSION "0.1"
 
@@ -81,6 +82,8 @@ struct spec {
 	int nentries;
 	char **ignores;		/* glob patterns */
 	int nignores;
+	char *line;		/* the reader's line buffer */
+	size_t line_cap;
 };
 
 /* util.c */
@@ -105,7 +108,10 @@ int write_if_changed(const char *path, const struct buf *b, bool *changed);
 const char *kind_name(enum kind k);
 const char *mode_name(enum mode m);
 bool kind_tapped(enum kind k);
+/* Read the spec in F (PATH names it in messages); the first error dies. */
+void spec_read(struct spec *spec, const char *path, FILE *f);
 void spec_parse(struct spec *spec, const char *path);
+void spec_free(struct spec *spec);
 
 /* cflags.c */
 void cflags_from_cmd(const char *cmdfile, const char *kdir,

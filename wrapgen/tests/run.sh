@@ -10,7 +10,7 @@ export LC_ALL=C
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/scripts/lib/kernels.sh"
 TESTS=$TOP/wrapgen/tests
-WRAPGEN=$TOP/build/host/wrapgen
+WRAPGEN=${WRAPGEN:-$TOP/build/host/wrapgen}
 ABI=$(kernel_abi 6.1)
 KDIR=$(kernel_kdir "$ABI")
 MODDIR=$(kernel_moddir "$ABI")
@@ -144,6 +144,8 @@ t_errors()
 		"^wrapgen: $TMP/bad.spec:4: no function no_such_function in the headers"
 	expect_err "$head"$'\nexports\n\tnetdev_printk lifecycle' \
 		"^wrapgen: $TMP/bad.spec:4: netdev_printk: function at .* is variadic"
+	expect_err $'class t\ndoc "one"\ndoc "two"\ninclude linux/netdevice.h' \
+		"^wrapgen: $TMP/bad.spec:3: second doc statement"
 	expect_err $'class t\ninclude linux/no_such_header.h\nexports\n\tfoo lifecycle' \
 		"^wrapgen: $TMP/bad.spec:2: include linux/no_such_header.h: 'linux/no_such_header.h' file not found"
 }
