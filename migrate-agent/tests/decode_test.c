@@ -49,6 +49,7 @@ static void check(const char *name, struct nl_msg *msg, enum sc_kind kind,
 	bool ok = true;
 	FILE *f;
 
+	seed_write(fuzz_what_of(kind), msg);
 	f = open_memstream(&buf, &len);
 	if (!f || !array)
 		exit(2);
@@ -88,6 +89,7 @@ static void check_error(const char *name, struct nl_msg *msg,
 	bool ok = true;
 	FILE *f;
 
+	seed_write(fuzz_what_of(kind), msg);
 	f = open_memstream(&buf, &len);
 	if (!f || !array)
 		exit(2);
@@ -629,6 +631,7 @@ static void test_swap_reply(void)
 	char err[256] = "";
 	__u32 seq = 0;
 
+	seed_write(FUZZ_SWAP_REPLY, msg);
 	result("swap: reply carries the seq",
 	       !sc_swap_reply_parse(nlmsg_hdr(msg), &seq, err, sizeof(err)) &&
 	       seq == 42);
@@ -654,6 +657,7 @@ static void check_result(const char *name, struct nl_msg *msg,
 	bool ok = true;
 	FILE *f;
 
+	seed_write(FUZZ_SWAP_OUTCOME, msg);
 	if (sc_event_parse(nlmsg_hdr(msg), &ev, err, sizeof(err))) {
 		printf("# error: %s\n", err);
 		result(name, false);

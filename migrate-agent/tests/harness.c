@@ -22,6 +22,27 @@ void result(const char *name, bool ok)
 		test_failed = 1;
 }
 
+void seed_write(enum fuzz_what what, struct nl_msg *msg)
+{
+	const char *dir = getenv("SC_SEED_DIR");
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	static int n;
+	char path[4096];
+	unsigned char w = what;
+	FILE *f;
+
+	if (!dir)
+		return;
+	snprintf(path, sizeof(path), "%s/unit-%03d", dir, ++n);
+	f = fopen(path, "w");
+	if (!f || fwrite(&w, 1, 1, f) != 1 ||
+	    fwrite(nlh, 1, nlh->nlmsg_len, f) != nlh->nlmsg_len ||
+	    fclose(f)) {
+		perror(path);
+		exit(2);
+	}
+}
+
 bool json_is(struct json_object *obj, const char *json)
 {
 	const char *got = json_object_to_json_string_ext(obj,

@@ -14,6 +14,7 @@
 #include <netlink/msg.h>
 
 #include "decode.h"
+#include "fuzz/fuzz_input.h"
 
 #define KM_FAMILY	0x1e	/* any id: decoding never looks at it */
 
@@ -46,6 +47,12 @@ struct nl_msg *km_swap_reply(__u32 seq);
 /* Print "ok - NAME" or "not ok - NAME"; a failure sets test_failed. */
 void result(const char *name, bool ok);
 extern int test_failed;
+
+/*
+ * With SC_SEED_DIR set, write MSG there as a decode_fuzz input of WHAT
+ * (fuzz/fuzz_input.h): the unit tests' messages seed the fuzzer.
+ */
+void seed_write(enum fuzz_what what, struct nl_msg *msg);
 
 /* OBJ is JSON, plain; else say what it is instead. */
 bool json_is(struct json_object *obj, const char *json);
