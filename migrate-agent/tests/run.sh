@@ -11,7 +11,13 @@
 set -o pipefail
 export LC_ALL=C
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-SHADOWCTL=$TOP/build/bin/shadowctl
+# O, BIN and SANITIZE as the Makefile takes them (selftests/host/
+# sanitizers.sh: an ASan and UBSan build in a tree of its own).
+export O=${O:-$TOP/build/migrate-agent} BIN=${BIN:-$TOP/build/bin}
+SHADOWCTL=$BIN/shadowctl
+# valgrind cannot run what ASan built
+VALGRIND=valgrind NO_VALGRIND="no valgrind"
+[[ ${SANITIZE:-0} == 1 ]] && VALGRIND=none NO_VALGRIND="an ASan build"
 . "$TOP/scripts/lib/tap.sh"
 
 # expect_rc RC CMD...: CMD exits RC; its stdout and stderr are kept in
@@ -168,7 +174,7 @@ run "build shadowctl and decode_test" t_build
 
 # the unit tests' own lines, numbered here
 for t in decode_test genl_test swap_test; do
-	"$TOP/build/migrate-agent/$t" > "$TMP/unit" 2>&1
+	"$O/$t" > "$TMP/unit" 2>&1
 	unit_rc=$?
 	before=$FAILED
 	while IFS= read -r line; do
@@ -183,11 +189,11 @@ for t in decode_test genl_test swap_test; do
 done
 
 for t in decode_test genl_test swap_test; do
-	if command -v valgrind > /dev/null; then
+	if command -v "$VALGRIND" > /dev/null; then
 		run "$t under valgrind" valgrind -q --error-exitcode=99 \
-			--leak-check=full "$TOP/build/migrate-agent/$t"
+			--leak-check=full "$O/$t"
 	else
-		echo "ok $((N += 1)) - $t under valgrind # SKIP no valgrind"
+		echo "ok $((N += 1)) - $t under valgrind # SKIP $NO_VALGRIND"
 	fi
 done
 
@@ -205,7 +211,7 @@ else
 	run "no shadow family under -j: JSON error object" t_no_family_json
 	run "unique prefixes of objects and verbs" t_prefixes
 fi
-if command -v valgrind > /dev/null; then
+if command -v "$VALGRIND" > /dev/null; then
 	run "shadowctl under valgrind" t_valgrind_cli
 fi
 
