@@ -23,6 +23,7 @@ cleanup()
 	for ((i = 1; i <= NVLANS; i++)); do
 		ip link del "v$i" 2>/dev/null
 	done
+	ip link del vp 2>/dev/null
 	peer ip link del pv 2>/dev/null
 	swap_cleanup e1000
 }
@@ -50,6 +51,27 @@ check "  no VLAN left out or refused" jqt '.notes | all(test("VLAN") | not)' <<<
 peer ip neigh flush dev pv
 check "VLAN $NVLANS passes after the restart" vlan_ping
 check "the untagged network passes too" busywait 15000 ping -q -c 1 -W 1 "$PEER_IP"
+
+log "== a VLAN added and one removed while parked"
+# The old driver's VLAN filter features stay on the parked interface, so
+# the VLAN core calls the parked ops: before the fix a NULL pointer.
+shadowctl -j swap dev "$dev" timeout 60000 >/tmp/vlans.json 2>&1 &
+swapper=$!
+parked() { shadowctl -j dev show dev "$dev" | jq -e '.[0].state == "parked"' >/dev/null; }
+busywait 20000 parked || fail "$dev did not park"
+ip link add link "$dev" name vp type vlan id 3000
+check "  VLAN 3000 added while parked (exit $?)" [ -e /sys/class/net/vp ]
+ip link del "v$NVLANS"
+check "  VLAN $NVLANS removed while parked (exit $?)" [ ! -e "/sys/class/net/v$NVLANS" ]
+nic_bind e1000 || fail "bind e1000"
+wait "$swapper"
+rc=$?
+log "  $(cat /tmp/vlans.json)"
+check "the swap took e1000 again (exit $rc)" jqt '.result == "swapped"' /tmp/vlans.json
+logged=$(shadowctl -j log show dev "$dev" | jq -c '[.[] | select(.key == "vlan") | .vid]')
+check "  the log has VLAN 3000 ($logged)" jqt 'index(3000) != null' <<<"$logged"
+check "  and not VLAN $NVLANS" jqt --argjson n "$NVLANS" 'index($n) == null' <<<"$logged"
+ip link del vp
 
 check "no kernel warning" [ "$(warn_count)" -eq 0 ]
 [[ $failures -eq 0 ]] || fail "$failures checks failed"

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What a parked interface (no driver under it, net_swap.c) answers with.
- * Queries are answered from what the swap saved; MTU and MAC changes are
- * taken into the log and reach the next driver with the replay; bringing
- * the interface up waits for that driver. Ring sizes and pause read as the
- * old driver left them and refuse a change with EBUSY and a reason; every
- * other setting is refused by the ethtool core (EOPNOTSUPP).
+ * Queries are answered from what the swap saved; MTU and MAC changes and
+ * VLAN ids added or removed are taken into the log and reach the next
+ * driver with the replay; bringing the interface up waits for that driver.
+ * Ring sizes and pause read as the old driver left them and refuse a
+ * change with EBUSY and a reason; every other setting is refused by the
+ * ethtool core (EOPNOTSUPP).
  *
  * Statistics stay monotonic across swaps: what earlier drivers counted is
  * kept in stats_base, answered alone while parked and added to the new
@@ -15,6 +16,7 @@
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 
 #include "net_swap.h"
 #include "uapi/linux/shadow.h"
@@ -114,6 +116,34 @@ static void parked_set_rx_mode(struct net_device *ndev)
 {
 }
 
+/*
+ * The old driver's VLAN filter features stay on the parked interface (the
+ * stack must not see them change), so the VLAN core calls these for every
+ * VLAN device added or removed meanwhile, and for VLAN 0 when 8021q loads:
+ * without them it called a NULL pointer. Under RTNL, like the log's other
+ * writers here. The ids reach the next driver's filter with the replay.
+ */
+static int parked_vlan(struct net_device *ndev, __be16 proto, u16 vid, int mode)
+{
+	struct shadow_net_dev *sd = shadow_swap_of(ndev, ANY_SWAP_STATE);
+	struct shadow_log_vlan v = { .proto = proto, .vid = vid };
+
+	ASSERT_RTNL();
+	if (sd)
+		shadow_log_record(&sd->log, SHADOW_LOG_VLAN, mode, &v, sizeof(v));
+	return 0;
+}
+
+static int parked_vlan_add(struct net_device *ndev, __be16 proto, u16 vid)
+{
+	return parked_vlan(ndev, proto, vid, TAP_MODE_SET_ADD);
+}
+
+static int parked_vlan_kill(struct net_device *ndev, __be16 proto, u16 vid)
+{
+	return parked_vlan(ndev, proto, vid, TAP_MODE_SET_DEL);
+}
+
 const struct net_device_ops shadow_parked_ndo = {
 	.ndo_open = parked_open,
 	.ndo_stop = parked_stop,
@@ -123,6 +153,8 @@ const struct net_device_ops shadow_parked_ndo = {
 	.ndo_change_mtu = parked_change_mtu,
 	.ndo_set_rx_mode = parked_set_rx_mode,
 	.ndo_validate_addr = eth_validate_addr,
+	.ndo_vlan_rx_add_vid = parked_vlan_add,
+	.ndo_vlan_rx_kill_vid = parked_vlan_kill,
 };
 
 static void parked_drvinfo(struct net_device *ndev, struct ethtool_drvinfo *info)
