@@ -9,7 +9,9 @@
 #    is refused ("in use": a running swap pins it);
 #  - 8139cp loaded again: the swap takes the device it probes and ends
 #    swapped, same ifindex, traffic to the peer; e1000 stays unloaded;
-#  - the swap over, the shadow unloads and the interface stays on 8139cp.
+#  - swapped back onto e1000 by its name (the shadow loads the module),
+#    the shadow unloads and the interface stays on e1000, as the next test
+#    expects the NICs.
 # Not covered: an unload while the new driver probes (no knob holds a
 # swap in binding; hold_register_ms holds only registrations the shadow
 # does not absorb).
@@ -61,10 +63,16 @@ check "  same ifindex" [ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
 check "  passes traffic" busywait 15000 ping -q -c 1 -W 1 "$PEER_IP"
 check "e1000 stayed unloaded" [ ! -d /sys/module/e1000 ]
 
-log "== after the swap"
+log "== back onto e1000, by its name (the shadow loads it)"
+out=$(shadowctl -j swap dev "$dev" to e1000)
+check "swapped onto e1000 (exit $?: $out)" jqt '.result == "swapped" and .to.driver == "e1000"' <<<"$out"
+check "  e1000 loaded again" [ -d /sys/module/e1000 ]
+check "  same ifindex" [ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
+
+log "== after the swaps"
 modprobe -r shadow
 check "the shadow unloads (exit $?)" [ ! -d /sys/module/shadow ]
-check "$dev is still there, on 8139cp" grep -q '^driver: 8139cp$' <(ethtool -i "$dev")
+check "$dev is still there, on e1000" grep -q '^driver: e1000$' <(ethtool -i "$dev")
 check "no kernel warning" [ "$(warn_count)" -eq 0 ]
 [[ $failures -eq 0 ]] || fail "$failures checks failed"
 exit $KSFT_PASS

@@ -25,7 +25,22 @@ jqt() { jq -e "$@" >/dev/null; }
 
 nic_find e1000 rtl8139
 stop_workers() { touch "$W/stop"; wait "${workers[@]}" 2>/dev/null; }
-trap 'stop_workers; for v in $(seq 2 9); do ip link del "v$v" 2>/dev/null; done; swap_cleanup e1000 rtl8139' EXIT
+# what the writers leave, undone for the next test
+undo()
+{
+	local v g
+
+	stop_workers
+	for v in $(seq 2 9); do
+		ip link del "v$v" 2>/dev/null
+	done
+	for g in $(cat "$W/groups" 2>/dev/null); do
+		ip maddr del "$g" dev "$dev" 2>/dev/null
+	done
+	ip link set "$dev" mtu 1500 promisc off 2>/dev/null
+	swap_cleanup e1000 rtl8139
+}
+trap undo EXIT
 swap_start_on e1000 rtl8139
 ifindex=$(cat "/sys/class/net/$dev/ifindex")
 objs0=$(shadowctl -j obj show | jq length)
