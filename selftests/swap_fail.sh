@@ -17,7 +17,6 @@
 . /shadow/selftests/lib/swap.sh
 
 RATE_KBIT=1000
-jqt() { jq -e "$@" >/dev/null; }
 on_e1000() { [ "$(iface_driver "$dev")" == e1000 ]; }
 reaches_peer() { busywait 15000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null; }
 

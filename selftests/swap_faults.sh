@@ -29,7 +29,6 @@ POINTS=${1:-24}
 DBG=/sys/kernel/debug
 RATE_KBIT=1000
 
-jqt() { jq -e "$@" >/dev/null; }
 reaches_peer() { busywait 15000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null; }
 
 [[ -e $DBG/failslab ]] || skip "no fault injection in $(uname -r) (the debug lane's kernel has it)"

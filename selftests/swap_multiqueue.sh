@@ -15,7 +15,6 @@
 . /shadow/selftests/lib/swap.sh
 
 RATE_KBIT=500
-jqt() { jq -e "$@" >/dev/null; }
 queues() { ls "/sys/class/net/$dev/queues" | tr '\n' ' '; }
 reaches_peer() { busywait 15000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null; }
 # The RSS table as ethtool -x prints it, entries space-separated.

@@ -17,7 +17,6 @@ rounds=${1:-3}
 NS=pair
 IP2=192.0.2.3
 
-jqt() { jq -e "$@" >/dev/null; }
 in_ns() { ip netns exec "$NS" "$@"; }
 carrier2() { [[ $(in_ns cat "/sys/class/net/$dev2/carrier" 2>/dev/null) == 1 ]]; }
 

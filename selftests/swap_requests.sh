@@ -18,10 +18,6 @@
 . /shadow/selftests/lib/lib.sh
 . /shadow/selftests/lib/swap.sh
 
-jqt() { jq -e "$@" >/dev/null; }
-state() { shadowctl -j dev show dev "$dev" | jq -r '.[0].state'; }
-parked() { [[ $(state) == parked ]]; }
-
 nic_find e1000 rtl8139
 trap 'swap_cleanup e1000 rtl8139; modprobe -r dummy 2>/dev/null' EXIT
 swap_start_on e1000 rtl8139

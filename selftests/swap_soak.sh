@@ -26,8 +26,6 @@ MODELS=("$@")
 RATE_KBIT=${RATE_KBIT:-2000}
 SLAB_BOUND=${SOAK_SLAB_BOUND:-2000}
 
-jqt() { jq -e "$@" >/dev/null; }
-
 nic_find "${MODELS[@]}"
 first=${MODELS[0]}
 

@@ -21,7 +21,6 @@
 swaps=${1:-10}
 [[ $swaps =~ ^[1-9][0-9]*$ ]] || fail "SWAPS: a whole number, 1 or more: \"$swaps\""
 W=/tmp/stress
-jqt() { jq -e "$@" >/dev/null; }
 
 nic_find e1000 rtl8139
 stop_workers() { touch "$W/stop"; wait "${workers[@]}" 2>/dev/null; }

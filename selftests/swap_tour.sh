@@ -23,8 +23,6 @@ TOUR=("$@")
 RATE_KBIT=${RATE_KBIT:-2000}	# the stream's rate
 SWAP_TIMEOUT_MS=20000
 
-jqt() { jq -e "$@" >/dev/null; }
-
 nic_find "${TOUR[@]}"
 first=${TOUR[0]}
 mac=$(nic_field "$first" 3)

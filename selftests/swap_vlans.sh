@@ -12,7 +12,6 @@
 . /shadow/selftests/lib/swap.sh
 
 NVLANS=40
-jqt() { jq -e "$@" >/dev/null; }
 
 nic_find e1000
 pdev=$(peer ls /sys/class/net | grep -v '^lo$' | head -n 1)
@@ -57,7 +56,6 @@ log "== a VLAN added and one removed while parked"
 # the VLAN core calls the parked ops: before the fix a NULL pointer.
 shadowctl -j swap dev "$dev" timeout 60000 >/tmp/vlans.json 2>&1 &
 swapper=$!
-parked() { shadowctl -j dev show dev "$dev" | jq -e '.[0].state == "parked"' >/dev/null; }
 busywait 20000 parked || fail "$dev did not park"
 ip link add link "$dev" name vp type vlan id 3000
 check "  VLAN 3000 added while parked (exit $?)" [ -e /sys/class/net/vp ]

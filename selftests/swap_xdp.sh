@@ -10,7 +10,6 @@
 . /shadow/selftests/lib/swap.sh
 
 OBJ=/shadow/bin/xdp_pass.bpf.o
-jqt() { jq -e "$@" >/dev/null; }
 xdp_mode() { ip -j -d link show dev "$dev" | jq -r '.[0].xdp.mode // "none"'; }
 
 nic_find virtio-net-pci e1000

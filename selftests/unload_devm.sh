@@ -10,8 +10,6 @@
 . /shadow/selftests/lib/lib.sh
 . /shadow/selftests/lib/swap.sh
 
-jqt() { jq -e "$@" >/dev/null; }
-
 nic_find e1000 tulip
 trap 'swap_cleanup e1000 tulip' EXIT
 swap_start_on e1000 tulip

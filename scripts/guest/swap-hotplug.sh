@@ -18,8 +18,6 @@
 
 want=${1:?usage: swap-hotplug.sh DRIVER}
 RATE_KBIT=2000
-jqt() { jq -e "$@" >/dev/null; }
-state() { shadowctl -j dev show dev "$dev" | jq -r '.[0].state'; }
 reaches_peer() { busywait 15000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null; }
 
 nic_find e1000
@@ -34,7 +32,6 @@ sleep 1
 # No target: the first device a shadowed driver probes takes the interface.
 shadowctl -j swap dev "$dev" timeout 60000 >/tmp/swap1.json 2>/tmp/swap1.err &
 swap=$!
-parked() { [[ $(state) == parked ]]; }
 busywait 20000 parked || fail "$dev did not park (state $(state))"
 ethtool -i "$dev" | grep -q '^driver: shadow' || fail "parked $dev does not answer ethtool"
 out=$(ethtool -G "$dev" rx 64 2>&1) && fail "parked $dev took a ring size"

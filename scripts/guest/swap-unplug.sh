@@ -11,7 +11,6 @@
 . /shadow/selftests/lib/lib.sh
 . /shadow/selftests/lib/swap.sh
 
-jqt() { jq -e "$@" >/dev/null; }
 state() { shadowctl -j dev show dev "$dev" 2>/dev/null | jq -r '.[0].state' 2>/dev/null; }
 
 nic_find rtl8139 e1000

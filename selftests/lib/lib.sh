@@ -96,5 +96,8 @@ peer() { ip netns exec "$PEER_NS" "$@"; }
 
 carrier_up() { [[ $(cat "/sys/class/net/$1/carrier" 2>/dev/null) == 1 ]]; }
 
+# jqt JQARGS...: the jq filter holds for its input (quiet).
+jqt() { jq -e "$@" >/dev/null; }
+
 # warn_count: how many kernel warnings the log holds so far.
 warn_count() { dmesg | grep -c -e 'WARNING:' -e 'BUG:' || true; }

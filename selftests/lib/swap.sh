@@ -42,6 +42,11 @@ nic_rebind_all()
 	done
 }
 
+# state: the shadow's state of $dev (swap_start_on sets it); parked: it
+# is parked.
+state() { shadowctl -j dev show dev "$dev" | jq -r '.[0].state'; }
+parked() { [[ $(state) == parked ]]; }
+
 # swap_cleanup MODEL...: what a swap test leaves behind it, however it
 # ended: no stream, the interface (found by the MAC of any MODEL) without
 # the test address and down, the shadow unloaded, every NIC bound again.
