@@ -343,18 +343,55 @@ static int unbind_old(struct shadow_net_dev *sd)
 	return 0;
 }
 
+/* How strongly a waiting swap wants a probe of @dev; 0: not at all. */
+enum claim_rank {
+	CLAIM_NONE,
+	CLAIM_ANY,		/* no target: any network controller */
+	CLAIM_DRIVER,		/* the driver it named */
+	CLAIM_NAMED,		/* the device it named */
+	CLAIM_BOUND,		/* the device its own task is binding */
+};
+
 /*
  * With no target, only a network controller may take the interface: a
  * disk or anything else hot-plugged meanwhile is none of the swap's.
+ * Several swaps may wait at once, and a no-target one would take any
+ * probe: the most specific claim wins (claim_for()).
  */
-static bool may_claim(const struct shadow_swap *sw, struct device *dev)
+static enum claim_rank claim_rank(const struct shadow_swap *sw, struct device *dev)
 {
+	lockdep_assert_held(&swap_lock);
+	if (!sw->waiting || sw->claim_dev)
+		return CLAIM_NONE;
+	if (sw->we_bound == dev)
+		return CLAIM_BOUND;
 	if (sw->cur_dev[0])
-		return !strcmp(sw->cur_dev, dev_name(dev));
+		return strcmp(sw->cur_dev, dev_name(dev)) ? CLAIM_NONE : CLAIM_NAMED;
 	if (sw->cur_driver[0])
-		return dev->driver && !strcmp(sw->cur_driver, dev->driver->name);
+		return dev->driver && !strcmp(sw->cur_driver, dev->driver->name) ?
+		       CLAIM_DRIVER : CLAIM_NONE;
 	return dev_is_pci(dev) &&
-	       (to_pci_dev(dev)->class >> 16) == PCI_BASE_CLASS_NETWORK;
+	       (to_pci_dev(dev)->class >> 16) == PCI_BASE_CLASS_NETWORK ?
+	       CLAIM_ANY : CLAIM_NONE;
+}
+
+/* The waiting swap a probe of @dev belongs to, or NULL. */
+static struct shadow_net_dev *claim_for(struct device *dev)
+{
+	enum claim_rank rank, best = CLAIM_NONE;
+	struct shadow_net_dev *sd, *found = NULL;
+	int i;
+
+	lockdep_assert_held(&swap_lock);
+	for (i = 0; i < SWAPS_MAX; i++) {
+		sd = rcu_dereference_protected(swapping[i], lockdep_is_held(&swap_lock));
+		rank = sd ? claim_rank(sd->swap, dev) : CLAIM_NONE;
+		if (rank > best) {
+			best = rank;
+			found = sd;
+		}
+	}
+	return found;
 }
 
 /*
@@ -372,21 +409,24 @@ static int bus_event(struct notifier_block *nb, unsigned long action, void *data
 	    action != BUS_NOTIFY_DRIVER_NOT_BOUND)
 		return NOTIFY_DONE;
 	spin_lock(&swap_lock);
-	for (i = 0; i < SWAPS_MAX; i++) {
-		sd = rcu_dereference_protected(swapping[i], lockdep_is_held(&swap_lock));
-		if (!sd)
-			continue;
-		sw = sd->swap;
-		if (action == BUS_NOTIFY_BIND_DRIVER) {
-			if (!sw->waiting || sw->claim_dev || !may_claim(sw, dev))
-				continue;
+	if (action == BUS_NOTIFY_BIND_DRIVER) {
+		sd = claim_for(dev);
+		if (sd) {
+			sw = sd->swap;
 			sw->claim_dev = get_device(dev);
 			sw->claim_task = current;
 			sw->probe_start = ktime_get_ns();
 			sw->own_in_probe_base = sw->own_in_probe_ns;
 			WRITE_ONCE(sd->state, SHADOW_STATE_BINDING);
-			break;
 		}
+		spin_unlock(&swap_lock);
+		return NOTIFY_DONE;
+	}
+	for (i = 0; i < SWAPS_MAX; i++) {
+		sd = rcu_dereference_protected(swapping[i], lockdep_is_held(&swap_lock));
+		if (!sd)
+			continue;
+		sw = sd->swap;
 		if (sw->claim_dev != dev)
 			continue;
 		sw->bound_err = action == BUS_NOTIFY_BOUND_DRIVER ? 0 : -ENXIO;
@@ -690,6 +730,14 @@ void shadow_swap_carrier(struct shadow_net_dev *sd, bool on)
 	wake_up(&sd->swap->link_wq);
 }
 
+/* Say which device the swap binds before its probe can start. */
+static void set_we_bound(struct shadow_swap *sw, const struct device *dev)
+{
+	spin_lock(&swap_lock);
+	sw->we_bound = dev;
+	spin_unlock(&swap_lock);
+}
+
 /* Start a driver on @name: bind it, loading the driver module if need be. */
 static int bind(struct shadow_swap *sw, const char *name)
 {
@@ -706,7 +754,7 @@ static int bind(struct shadow_swap *sw, const char *name)
 		ret = -EBUSY;
 		goto out;
 	}
-	sw->we_bound = dev;
+	set_we_bound(sw, dev);
 	ret = device_attach(dev);
 	if (ret == 0) {
 		/* No driver loaded matches it: ask modprobe, whose load probes it. */
@@ -790,7 +838,7 @@ static int bind_driver(struct shadow_swap *sw, const char *name)
 	bus_for_each_dev(&pci_bus_type, NULL, &m, match_unbound);
 	if (!m.found)
 		return 1;
-	sw->we_bound = m.found;
+	set_we_bound(sw, m.found);
 	ret = device_driver_attach(drv, m.found);
 	if (ret < 0)
 		shadow_swap_reason(sw, "%s did not bind %s (%d)", name,

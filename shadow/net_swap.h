@@ -108,7 +108,10 @@ struct shadow_swap {
 	/* The arriving driver; claim_* under swap_lock (net_swap.c). */
 	struct task_struct *claim_task;	/* probing the wanted device */
 	struct device *claim_dev;
-	/* The device adopt() bound itself: compared, never dereferenced. */
+	/*
+	 * The device adopt() bound itself: compared, never dereferenced;
+	 * set under swap_lock, which the bus notifier reads it under.
+	 */
 	const struct device *we_bound;
 	bool waiting;			/* a probe may claim the interface */
 	bool handed;			/* its allocation got the interface */
