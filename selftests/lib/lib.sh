@@ -26,7 +26,9 @@ readonly MAC_FILTER_MODELS="vmxnet3 ne2k_pci"
 readonly TRAFFIC_DEFECT_MODELS="tulip"
 
 log() { echo "$*"; }
-fail() { echo "FAIL: $*"; exit $KSFT_FAIL; }
+# fail names the first mismatch check() saw: the summary keeps the FAIL
+# line only, and a flaky check must be known from it.
+fail() { echo "FAIL: $*${first_mismatch:+ (first: $first_mismatch)}"; exit $KSFT_FAIL; }
 skip() { echo "SKIP: $*"; exit $KSFT_SKIP; }
 
 # now_ms: monotonic enough for polling (busybox date has no %N).
@@ -89,6 +91,7 @@ check()
 	else
 		log "MISMATCH: $what"
 		failures=$((failures + 1))
+		first_mismatch=${first_mismatch:-$what}
 	fi
 }
 
