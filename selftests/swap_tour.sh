@@ -99,7 +99,8 @@ for ((i = 1; i < ${#TOUR[@]}; i++)); do
 	fi
 	if [[ " $MAC_FILTER_MODELS " == *" $to "* ]]; then
 		log "  traffic not checked on $to: QEMU's model filters on its own MAC (README)"
-	elif [[ " $TRAFFIC_DEFECT_MODELS " == *" $to "* ]]; then
+	elif [[ " $TRAFFIC_DEFECT_MODELS " == *" $to "* ||
+		" $TRAFFIC_DEFECT_LEGS " == *" $from>$to "* ]]; then
 		# reported, not failed: a known defect, open in the tracker
 		leg_traffic && log "  traffic flows on ${nic_driver[$to]}" ||
 			log "  KNOWN DEFECT: no traffic on ${nic_driver[$to]} within 10 s (README)"
