@@ -27,11 +27,9 @@ if1=$(cat "/sys/class/net/$dev/ifindex")
 if2=$(cat "/sys/class/net/$dev2/ifindex")
 log "$dev (ifindex $if1) on e1000, $dev2 (ifindex $if2) on e1000e, ${nic_addr[rtl8139]} free"
 
-parked2() { [[ $(shadowctl -j dev show dev "$dev2" | jq -r '.[0].state') == parked ]]; }
-
 shadowctl -j swap dev "$dev2" timeout 15000 >/tmp/claims2.json 2>&1 &
 p2=$!
-busywait 10000 parked2 || fail "$dev2 did not park for its no-target swap"
+busywait 10000 parked "$dev2" || fail "$dev2 did not park for its no-target swap"
 log "$dev2 parked, waiting for any network controller"
 out=$(shadowctl -j swap dev "$dev" to "${nic_addr[rtl8139]}" timeout 10000)
 rc=$?
@@ -48,7 +46,7 @@ log "  $(cat /tmp/claims2.json)"
 check "$dev2's no-target swap timed out and rolled back (exit $rc2)" \
 	jqt '.result == "rolled-back" and .from.driver == "e1000e"' /tmp/claims2.json
 check "  $dev2 on e1000e, passive" \
-	[ "$(iface_driver "$dev2")" == e1000e -a "$(shadowctl -j dev show dev "$dev2" | jq -r '.[0].state')" == passive ]
+	[ "$(iface_driver "$dev2")" == e1000e -a "$(state "$dev2")" == passive ]
 check "  $dev2 kept ifindex $if2" [ "$(cat "/sys/class/net/$dev2/ifindex")" == "$if2" ]
 # back where the next test expects it
 swap_json e1000

@@ -42,10 +42,10 @@ nic_rebind_all()
 	done
 }
 
-# state: the shadow's state of $dev (swap_start_on sets it); parked: it
-# is parked.
-state() { shadowctl -j dev show dev "$dev" | jq -r '.[0].state'; }
-parked() { [[ $(state) == parked ]]; }
+# state [IFACE]: the shadow's state of IFACE (default $dev, which
+# swap_start_on sets); parked [IFACE]: it is parked.
+state() { shadowctl -j dev show dev "${1:-$dev}" | jq -r '.[0].state'; }
+parked() { [[ $(state "$@") == parked ]]; }
 
 # swap_cleanup MODEL...: what a swap test leaves behind it, however it
 # ended: no stream, the interface (found by the MAC of any MODEL) without
