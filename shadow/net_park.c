@@ -4,9 +4,9 @@
  * Queries are answered from what the swap saved; MTU and MAC changes and
  * VLAN ids added or removed are taken into the log and reach the next
  * driver with the replay; bringing the interface up waits for that driver.
- * Ring sizes and pause read as the old driver left them and refuse a
- * change with EBUSY and a reason; every other setting is refused by the
- * ethtool core (EOPNOTSUPP).
+ * The ethtool settings the log carries read as the old driver left them and
+ * a change joins the log too; link settings, private flags and the rest
+ * are refused by the ethtool core (EOPNOTSUPP): they belong to a driver.
  *
  * Statistics stay monotonic across swaps: what earlier drivers counted is
  * kept in stats_base, answered alone while parked and added to the new
@@ -178,16 +178,48 @@ static int parked_ksettings(struct net_device *ndev, struct ethtool_link_ksettin
 	return 0;
 }
 
-/* Ring sizes and pause: the old driver's, read; a change is refused. */
+/*
+ * The ethtool settings the log carries (ring sizes, channels, coalescing,
+ * pause, wake-on-LAN, message level) read as the old driver left them or as
+ * changed since, and a change is taken into the log for the replay, which
+ * applies the most of it the new driver takes and notes the rest. The
+ * ethtool core has already checked a change against what these answer (the
+ * old driver's maxima and supported modes), under RTNL; the saved copies in
+ * the swap are only read and written under RTNL (net_swap.h).
+ */
+static struct shadow_swap *parked_swap(struct net_device *ndev)
+{
+	struct shadow_net_dev *sd = shadow_swap_of(ndev, ANY_SWAP_STATE);
+
+	ASSERT_RTNL();
+	return sd ? sd->swap : NULL;
+}
+
+static int parked_log(struct net_device *ndev, u32 key, const void *data, size_t len,
+		      struct netlink_ext_ack *extack)
+{
+	struct shadow_net_dev *sd = shadow_swap_of(ndev, ANY_SWAP_STATE);
+	int err;
+
+	if (!sd || !sd->swap) {
+		NL_SET_ERR_MSG(extack, "the interface is between drivers: try again");
+		return -EBUSY;
+	}
+	err = shadow_log_record(&sd->log, key, TAP_MODE_LAST, data, len);
+	if (err)
+		NL_SET_ERR_MSG(extack, "the shadow could not log the change");
+	return err;
+}
+
 static void parked_get_ring(struct net_device *ndev, struct ethtool_ringparam *ring,
 			    struct kernel_ethtool_ringparam *kring,
 			    struct netlink_ext_ack *extack)
 {
-	struct shadow_net_dev *sd = shadow_swap_of(ndev, ANY_SWAP_STATE);
+	struct shadow_swap *sw = parked_swap(ndev);
 
-	if (sd && sd->swap && sd->swap->have_ring) {
-		*ring = sd->swap->ring;
-		*kring = sd->swap->kring;
+	if (sw && sw->have_ring) {
+		*ring = sw->ring;
+		*kring = sw->kring;
 	}
 }
 
@@ -195,30 +227,163 @@ static int parked_set_ring(struct net_device *ndev, struct ethtool_ringparam *ri
 			   struct kernel_ethtool_ringparam *kring,
 			   struct netlink_ext_ack *extack)
 {
-	NL_SET_ERR_MSG(extack, "the interface is parked (it has no driver): set it after the swap");
-	return -EBUSY;
+	struct shadow_swap *sw = parked_swap(ndev);
+	int err;
+
+	if (!sw || !sw->have_ring) {
+		NL_SET_ERR_MSG(extack, "parked: the old driver had no ring sizes to start from");
+		return -EOPNOTSUPP;
+	}
+	err = parked_log(ndev, SHADOW_LOG_RING, ring, sizeof(*ring), extack);
+	if (!err)
+		sw->ring = *ring;
+	return err;
+}
+
+static void parked_get_channels(struct net_device *ndev, struct ethtool_channels *ch)
+{
+	struct shadow_swap *sw = parked_swap(ndev);
+
+	if (sw && sw->have_channels)
+		*ch = sw->channels;
+}
+
+static int parked_set_channels(struct net_device *ndev, struct ethtool_channels *ch)
+{
+	struct shadow_swap *sw = parked_swap(ndev);
+	int err;
+
+	if (!sw || !sw->have_channels)
+		return -EOPNOTSUPP;
+	err = parked_log(ndev, SHADOW_LOG_CHANNELS, ch, sizeof(*ch), NULL);
+	if (!err)
+		sw->channels = *ch;
+	return err;
+}
+
+/* The fields of struct ethtool_coalesce, one bit each (net_replay.c). */
+#define PARKED_COALESCE_PARAMS	GENMASK(21, 0)
+
+static int parked_get_coalesce(struct net_device *ndev, struct ethtool_coalesce *ec,
+			       struct kernel_ethtool_coalesce *kec,
+			       struct netlink_ext_ack *extack)
+{
+	struct shadow_swap *sw = parked_swap(ndev);
+
+	if (!sw || !sw->have_coalesce)
+		return -EOPNOTSUPP;
+	*ec = sw->coalesce;
+	*kec = sw->kcoalesce;
+	return 0;
+}
+
+/*
+ * The parked ops claim every field so that the core lets any through; a
+ * change to one the old driver did not have is refused here, since nothing
+ * is known of the next driver yet.
+ */
+static int parked_set_coalesce(struct net_device *ndev, struct ethtool_coalesce *ec,
+			       struct kernel_ethtool_coalesce *kec,
+			       struct netlink_ext_ack *extack)
+{
+	struct shadow_swap *sw = parked_swap(ndev);
+	const u32 *want = (const u32 *)ec, *had;
+	int i, err;
+
+	if (!sw || !sw->have_coalesce)
+		return -EOPNOTSUPP;
+	had = (const u32 *)&sw->coalesce;
+	for (i = 0; i < 22; i++) {
+		if (want[i + 1] != had[i + 1] && !(sw->old_coalesce_mask & BIT(i))) {
+			NL_SET_ERR_MSG(extack,
+				       "parked: the interface's last driver has no such coalescing parameter");
+			return -EOPNOTSUPP;
+		}
+	}
+	err = parked_log(ndev, SHADOW_LOG_COALESCE, ec, sizeof(*ec), extack);
+	if (!err)
+		sw->coalesce = *ec;
+	return err;
 }
 
 static void parked_get_pause(struct net_device *ndev, struct ethtool_pauseparam *pause)
 {
-	struct shadow_net_dev *sd = shadow_swap_of(ndev, ANY_SWAP_STATE);
+	struct shadow_swap *sw = parked_swap(ndev);
 
-	if (sd && sd->swap && sd->swap->have_pause)
-		*pause = sd->swap->pause;
+	if (sw && sw->have_pause)
+		*pause = sw->pause;
 }
 
 static int parked_set_pause(struct net_device *ndev, struct ethtool_pauseparam *pause)
 {
-	netdev_info(ndev, "shadow: parked (no driver): set pause after the swap\n");
-	return -EBUSY;
+	struct shadow_swap *sw = parked_swap(ndev);
+	int err;
+
+	if (!sw || !sw->have_pause)
+		return -EOPNOTSUPP;
+	err = parked_log(ndev, SHADOW_LOG_PAUSE, pause, sizeof(*pause), NULL);
+	if (!err)
+		sw->pause = *pause;
+	return err;
+}
+
+static void parked_get_wol(struct net_device *ndev, struct ethtool_wolinfo *wol)
+{
+	struct shadow_swap *sw = parked_swap(ndev);
+
+	if (sw && sw->have_wol)
+		*wol = sw->wol;
+}
+
+static int parked_set_wol(struct net_device *ndev, struct ethtool_wolinfo *wol)
+{
+	struct shadow_swap *sw = parked_swap(ndev);
+	int err;
+
+	if (!sw || !sw->have_wol)
+		return -EOPNOTSUPP;
+	err = parked_log(ndev, SHADOW_LOG_WOL, wol, sizeof(*wol), NULL);
+	if (!err)
+		sw->wol = *wol;
+	return err;
+}
+
+static u32 parked_get_msglevel(struct net_device *ndev)
+{
+	struct shadow_swap *sw = parked_swap(ndev);
+
+	return sw && sw->have_msglevel ? sw->msglevel : 0;
+}
+
+/* The core has no error path for this one: a failed log entry is said. */
+static void parked_set_msglevel(struct net_device *ndev, u32 level)
+{
+	struct shadow_swap *sw = parked_swap(ndev);
+
+	if (!sw || !sw->have_msglevel)
+		return;
+	if (parked_log(ndev, SHADOW_LOG_MSGLEVEL, &level, sizeof(level), NULL)) {
+		netdev_warn(ndev, "shadow: parked: message level 0x%x not logged\n", level);
+		return;
+	}
+	sw->msglevel = level;
 }
 
 const struct ethtool_ops shadow_parked_eto = {
+	.supported_coalesce_params = PARKED_COALESCE_PARAMS,
 	.get_drvinfo = parked_drvinfo,
+	.get_msglevel = parked_get_msglevel,
+	.set_msglevel = parked_set_msglevel,
 	.get_link = ethtool_op_get_link,
 	.get_link_ksettings = parked_ksettings,
+	.get_wol = parked_get_wol,
+	.set_wol = parked_set_wol,
+	.get_coalesce = parked_get_coalesce,
+	.set_coalesce = parked_set_coalesce,
 	.get_ringparam = parked_get_ring,
 	.set_ringparam = parked_set_ring,
+	.get_channels = parked_get_channels,
+	.set_channels = parked_set_channels,
 	.get_pauseparam = parked_get_pause,
 	.set_pauseparam = parked_set_pause,
 };

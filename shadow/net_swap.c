@@ -180,6 +180,24 @@ static void park(struct shadow_net_dev *sd)
 		eto->get_pauseparam(ndev, &sw->pause);
 		sw->have_pause = true;
 	}
+	if (eto && eto->get_coalesce) {
+		sw->coalesce.cmd = ETHTOOL_GCOALESCE;
+		sw->have_coalesce = !eto->get_coalesce(ndev, &sw->coalesce, &sw->kcoalesce, NULL);
+	}
+	if (eto && eto->get_wol) {
+		sw->wol.cmd = ETHTOOL_GWOL;
+		eto->get_wol(ndev, &sw->wol);
+		sw->have_wol = true;
+	}
+	if (eto && eto->get_channels) {
+		sw->channels.cmd = ETHTOOL_GCHANNELS;
+		eto->get_channels(ndev, &sw->channels);
+		sw->have_channels = true;
+	}
+	if (eto && eto->get_msglevel) {
+		sw->msglevel = eto->get_msglevel(ndev);
+		sw->have_msglevel = true;
+	}
 
 	/* TX stops; netif_tx_disable() waits for a transmit in progress. */
 	netif_tx_disable(ndev);

@@ -98,11 +98,24 @@ struct shadow_swap {
 	u32 old_coalesce_mask;		/* its supported_coalesce_params */
 	struct ethtool_link_ksettings ksettings;
 	bool have_ksettings;
-	struct ethtool_ringparam ring;	/* what a parked interface answers */
+	/*
+	 * What a parked interface answers and takes (net_park.c): saved at the
+	 * park, then read and changed only under RTNL.
+	 */
+	struct ethtool_ringparam ring;
 	struct kernel_ethtool_ringparam kring;
 	bool have_ring;
 	struct ethtool_pauseparam pause;
 	bool have_pause;
+	struct ethtool_coalesce coalesce;
+	struct kernel_ethtool_coalesce kcoalesce;
+	bool have_coalesce;
+	struct ethtool_wolinfo wol;
+	bool have_wol;
+	u32 msglevel;
+	bool have_msglevel;
+	struct ethtool_channels channels;
+	bool have_channels;
 	bool announce;			/* the MAC changed: tell the peers */
 
 	/* The arriving driver; claim_* under swap_lock (net_swap.c). */
