@@ -61,6 +61,7 @@ void shadow_debugfs_init(void)
 	debugfs_create_file("taps", 0444, dir, NULL, &taps_fops);
 	debugfs_create_file("calls", 0444, dir, NULL, &calls_fops);
 	debugfs_create_atomic_t("fail_open", 0600, dir, &shadow_swap_fail_open);
+	debugfs_create_atomic_t("fail_register", 0600, dir, &shadow_swap_fail_register);
 	debugfs_create_u32("hold_register_ms", 0600, dir, &shadow_net_hold_register_ms);
 	debugfs_create_u32("hold_change_mtu_ms", 0600, dir, &shadow_net_hold_change_mtu_ms);
 	debugfs_create_u32("shield_delay_us", 0600, dir, &shadow_shield_delay_us);

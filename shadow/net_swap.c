@@ -326,6 +326,15 @@ void shadow_swap_absorb_free(struct shadow_net_dev *sd)
 	struct napi_struct *napi, *tmp;
 
 	sd->swap->absorbed_free = true;
+	/*
+	 * A probe that fails before its register leaves SET_NETDEV_DEV()'s
+	 * parent in the field, a device the interface holds no reference to
+	 * (it may be hot-unplugged next) and that sysfs never moved it under.
+	 * The probing task still holds RTNL (net_probe_rtnl.c), which the
+	 * readers of the field (rtnetlink, ethtool's runtime PM) take.
+	 */
+	if (READ_ONCE(sd->state) == SHADOW_STATE_BINDING && !sd->swap->reattached)
+		ndev->dev.parent = NULL;
 	list_for_each_entry_safe(napi, tmp, &ndev->napi_list, dev_list) {
 		netif_napi_del(napi);
 		shadow_obj_del(SHADOW_OBJ_NAPI, napi, SHADOW_OBJ_ANY_ID);
@@ -728,9 +737,20 @@ static int reattach(struct shadow_net_dev *sd)
 	return 0;
 }
 
+/* debugfs: handed registers to fail before the re-attach, for tests. */
+atomic_t shadow_swap_fail_register = ATOMIC_INIT(0);
+
 int shadow_swap_reattach(struct shadow_net_dev *sd)
 {
-	int err = reattach(sd);
+	int err;
+
+	/* As a register_netdev() that fails in the kernel: a probe's unwind. */
+	if (atomic_add_unless(&shadow_swap_fail_register, -1, 0)) {
+		shadow_swap_reason(sd->swap, "its register failed (debugfs fail_register)");
+		err = -EIO;
+	} else {
+		err = reattach(sd);
+	}
 
 	/* The interface is as the stack should see it: RTNL holders may. */
 	shadow_probe_rtnl_release(sd->swap);

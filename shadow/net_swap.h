@@ -211,6 +211,7 @@ void shadow_net_stats64(struct net_device *ndev, struct rtnl_link_stats64 *s);
 
 /* net_replay.c */
 extern atomic_t shadow_swap_fail_open;	/* debugfs: opens to fail, for tests */
+extern atomic_t shadow_swap_fail_register;	/* debugfs: registers to fail */
 /* debugfs: fail the next swap's N-th fallible call (fault-injection kernels) */
 extern u32 shadow_swap_fail_nth;
 extern u32 shadow_swap_fail_left;	/* ... and what was left of N at its end */
