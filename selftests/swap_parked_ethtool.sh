@@ -23,7 +23,6 @@ swap_start_on e1000 e1000e
 ring_rx() { ethtool -g "$dev" | awk '/^Current/ { c = 1 } c && /^RX:/ { print $2; exit }'; }
 ring_tx() { ethtool -g "$dev" | awk '/^Current/ { c = 1 } c && /^TX:/ { print $2; exit }'; }
 rx_usecs() { ethtool -c "$dev" | awk '/^rx-usecs:/ { print $2; exit }'; }
-msglvl() { ethtool "$dev" | awk '/Current message level/ { gsub(/[()]/, "", $5); print $5; exit }'; }
 pause() { ethtool -a "$dev" | awk '/^(Autonegotiate|RX|TX):/ { printf "%s ", $2 }'; }
 
 # park: a swap with no target, in the background; its JSON in /tmp.

@@ -28,6 +28,25 @@ qmp_ok()
 	return 1
 }
 
+# qmp_unplug SOCKET ID: device_del ID, then wait (60 s at most) until QEMU
+# has let the device go. The guest sees the NIC vanish as soon as its
+# driver is unbound, but QEMU frees the device and releases its netdev
+# back end only when the guest's ACPI eject reaches it (DEVICE_DELETED);
+# a device_add that reuses the back end before that is refused with "it's
+# in use", later on a slower host.
+qmp_unplug()
+{
+	local sock=$1 id=$2 i list='{"execute":"qom-list","arguments":{"path":"/machine/peripheral"}}'
+
+	qmp_ok "$sock" "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"$id\"}}" || return 1
+	for ((i = 0; i < 60; i++)); do
+		qmp "$sock" "$list" | grep -v '"event"' | tail -n 1 |
+			grep -q "\"name\": *\"$id\"" || return 0
+	done
+	echo "qmp: $id still present 60 s after device_del" >&2
+	return 1
+}
+
 # guest_outcome KVER OUT RC VM: the end of a host test that drove a guest
 # of scripts/vm (pid VM, artifacts in OUT) through QMP steps whose status
 # is RC: wait for the guest, show its results, and fail unless the steps

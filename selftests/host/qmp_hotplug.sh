@@ -18,12 +18,10 @@ rm -rf "$OUT"
 	bash /shadow/guest/hotplug-wait.sh "$OLD" "$NEW" >/dev/null &
 vm=$!
 
-step()
-{
-	wait_line "$OUT/results.tap" "$1" 120 && qmp_ok "$OUT/qmp.sock" "$2"
-}
-step '^READY' '{"execute":"device_del","arguments":{"id":"nic2"}}' &&
-step '^UNPLUGGED' "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"virtio-net-pci\",\"netdev\":\"hp2\",\"mac\":\"$NEW\",\"id\":\"hot1\"}}"
+wait_line "$OUT/results.tap" '^READY' 120 &&
+	qmp_unplug "$OUT/qmp.sock" nic2 &&
+	wait_line "$OUT/results.tap" '^UNPLUGGED' 120 &&
+	qmp_ok "$OUT/qmp.sock" "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"virtio-net-pci\",\"netdev\":\"hp2\",\"mac\":\"$NEW\",\"id\":\"hot1\"}}"
 rc=$?
 wait $vm
 status=$?

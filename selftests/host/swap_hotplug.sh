@@ -27,14 +27,14 @@ one()
 		bash /shadow/guest/swap-hotplug.sh 8139cp >/dev/null &
 	vm=$!
 	wait_line "$out/results.tap" '^READY' 120 &&
-		qmp_ok "$out/qmp.sock" '{"execute":"device_del","arguments":{"id":"nic1"}}' &&
+		qmp_unplug "$out/qmp.sock" nic1 &&
 		wait_line "$out/results.tap" '^UNPLUGGED' 120 &&
 		qmp_ok "$out/qmp.sock" '{"execute":"blockdev-add","arguments":{"driver":"null-co","node-name":"blk0","size":67108864}}' &&
 		qmp_ok "$out/qmp.sock" '{"execute":"device_add","arguments":{"driver":"virtio-blk-pci","drive":"blk0","id":"hotblk"}}' &&
 		wait_line "$out/results.tap" '^BLKSEEN' 120 &&
 		qmp_ok "$out/qmp.sock" '{"execute":"device_add","arguments":{"driver":"rtl8139","netdev":"hp1","mac":"52:54:00:5d:00:b0","id":"hot1"}}' &&
 		wait_line "$out/results.tap" '^READY2' 200 &&
-		qmp_ok "$out/qmp.sock" '{"execute":"device_del","arguments":{"id":"hot1"}}' &&
+		qmp_unplug "$out/qmp.sock" hot1 &&
 		wait_line "$out/results.tap" '^WAITING3' 120 &&
 		qmp_ok "$out/qmp.sock" '{"execute":"device_add","arguments":{"driver":"e1000","netdev":"hp1","mac":"52:54:00:5d:00:b1","id":"hot2"}}'
 	rc=$?

@@ -46,6 +46,8 @@ nic_rebind_all()
 # swap_start_on sets); parked [IFACE]: it is parked.
 state() { shadowctl -j dev show dev "${1:-$dev}" | jq -r '.[0].state'; }
 parked() { [[ $(state "$@") == parked ]]; }
+# msglvl [IFACE]: the message level ethtool reads, in decimal.
+msglvl() { ethtool "${1:-$dev}" | awk '/Current message level/ { gsub(/[()]/, "", $5); print $5; exit }'; }
 
 # swap_cleanup MODEL...: what a swap test leaves behind it, however it
 # ended: no stream, the interface (found by the MAC of any MODEL) without
