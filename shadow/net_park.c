@@ -211,6 +211,25 @@ static int parked_log(struct net_device *ndev, u32 key, const void *data, size_t
 	return err;
 }
 
+/*
+ * parked_keep - log @len bytes of @data, a setting asked of the parked
+ * interface, and keep them in @saved, the swap's copy of that setting
+ * that the parked interface reads back. -EOPNOTSUPP when there is no such
+ * copy (@have false): the old driver had no such setting to start from.
+ */
+static int parked_keep(struct net_device *ndev, u32 key, bool have, void *saved,
+		       const void *data, size_t len, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (!have)
+		return -EOPNOTSUPP;
+	err = parked_log(ndev, key, data, len, extack);
+	if (!err)
+		memcpy(saved, data, len);
+	return err;
+}
+
 static void parked_get_ring(struct net_device *ndev, struct ethtool_ringparam *ring,
 			    struct kernel_ethtool_ringparam *kring,
 			    struct netlink_ext_ack *extack)
@@ -228,16 +247,12 @@ static int parked_set_ring(struct net_device *ndev, struct ethtool_ringparam *ri
 			   struct netlink_ext_ack *extack)
 {
 	struct shadow_swap *sw = parked_swap(ndev);
-	int err;
 
 	if (!sw || !sw->have_ring) {
 		NL_SET_ERR_MSG(extack, "parked: the old driver had no ring sizes to start from");
 		return -EOPNOTSUPP;
 	}
-	err = parked_log(ndev, SHADOW_LOG_RING, ring, sizeof(*ring), extack);
-	if (!err)
-		sw->ring = *ring;
-	return err;
+	return parked_keep(ndev, SHADOW_LOG_RING, true, &sw->ring, ring, sizeof(*ring), extack);
 }
 
 static void parked_get_channels(struct net_device *ndev, struct ethtool_channels *ch)
@@ -251,14 +266,9 @@ static void parked_get_channels(struct net_device *ndev, struct ethtool_channels
 static int parked_set_channels(struct net_device *ndev, struct ethtool_channels *ch)
 {
 	struct shadow_swap *sw = parked_swap(ndev);
-	int err;
 
-	if (!sw || !sw->have_channels)
-		return -EOPNOTSUPP;
-	err = parked_log(ndev, SHADOW_LOG_CHANNELS, ch, sizeof(*ch), NULL);
-	if (!err)
-		sw->channels = *ch;
-	return err;
+	return sw ? parked_keep(ndev, SHADOW_LOG_CHANNELS, sw->have_channels, &sw->channels, ch,
+				sizeof(*ch), NULL) : -EOPNOTSUPP;
 }
 
 /* The fields of struct ethtool_coalesce, one bit each (net_replay.c). */
@@ -288,7 +298,7 @@ static int parked_set_coalesce(struct net_device *ndev, struct ethtool_coalesce 
 {
 	struct shadow_swap *sw = parked_swap(ndev);
 	const u32 *want = (const u32 *)ec, *had;
-	int i, err;
+	int i;
 
 	if (!sw || !sw->have_coalesce)
 		return -EOPNOTSUPP;
@@ -300,10 +310,7 @@ static int parked_set_coalesce(struct net_device *ndev, struct ethtool_coalesce 
 			return -EOPNOTSUPP;
 		}
 	}
-	err = parked_log(ndev, SHADOW_LOG_COALESCE, ec, sizeof(*ec), extack);
-	if (!err)
-		sw->coalesce = *ec;
-	return err;
+	return parked_keep(ndev, SHADOW_LOG_COALESCE, true, &sw->coalesce, ec, sizeof(*ec), extack);
 }
 
 static void parked_get_pause(struct net_device *ndev, struct ethtool_pauseparam *pause)
@@ -317,14 +324,9 @@ static void parked_get_pause(struct net_device *ndev, struct ethtool_pauseparam 
 static int parked_set_pause(struct net_device *ndev, struct ethtool_pauseparam *pause)
 {
 	struct shadow_swap *sw = parked_swap(ndev);
-	int err;
 
-	if (!sw || !sw->have_pause)
-		return -EOPNOTSUPP;
-	err = parked_log(ndev, SHADOW_LOG_PAUSE, pause, sizeof(*pause), NULL);
-	if (!err)
-		sw->pause = *pause;
-	return err;
+	return sw ? parked_keep(ndev, SHADOW_LOG_PAUSE, sw->have_pause, &sw->pause, pause,
+				sizeof(*pause), NULL) : -EOPNOTSUPP;
 }
 
 static void parked_get_wol(struct net_device *ndev, struct ethtool_wolinfo *wol)
@@ -338,14 +340,9 @@ static void parked_get_wol(struct net_device *ndev, struct ethtool_wolinfo *wol)
 static int parked_set_wol(struct net_device *ndev, struct ethtool_wolinfo *wol)
 {
 	struct shadow_swap *sw = parked_swap(ndev);
-	int err;
 
-	if (!sw || !sw->have_wol)
-		return -EOPNOTSUPP;
-	err = parked_log(ndev, SHADOW_LOG_WOL, wol, sizeof(*wol), NULL);
-	if (!err)
-		sw->wol = *wol;
-	return err;
+	return sw ? parked_keep(ndev, SHADOW_LOG_WOL, sw->have_wol, &sw->wol, wol,
+				sizeof(*wol), NULL) : -EOPNOTSUPP;
 }
 
 static u32 parked_get_msglevel(struct net_device *ndev)
@@ -362,11 +359,9 @@ static void parked_set_msglevel(struct net_device *ndev, u32 level)
 
 	if (!sw || !sw->have_msglevel)
 		return;
-	if (parked_log(ndev, SHADOW_LOG_MSGLEVEL, &level, sizeof(level), NULL)) {
+	if (parked_keep(ndev, SHADOW_LOG_MSGLEVEL, true, &sw->msglevel, &level, sizeof(level),
+			NULL))
 		netdev_warn(ndev, "shadow: parked: message level 0x%x not logged\n", level);
-		return;
-	}
-	sw->msglevel = level;
 }
 
 const struct ethtool_ops shadow_parked_eto = {

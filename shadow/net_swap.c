@@ -150,6 +150,47 @@ static struct device *pci_device_of(struct device *dev)
 	return NULL;
 }
 
+/*
+ * What the old driver's ethtool settings read just before the park: the
+ * parked interface answers with these copies and takes changes into them
+ * (net_park.c). Under RTNL, like every later use.
+ */
+static void park_save_ethtool(struct shadow_swap *sw, struct net_device *ndev,
+			      const struct ethtool_ops *eto)
+{
+	ASSERT_RTNL();
+	if (eto->get_link_ksettings)
+		sw->have_ksettings = !eto->get_link_ksettings(ndev, &sw->ksettings);
+	if (eto->get_ringparam) {
+		sw->ring.cmd = ETHTOOL_GRINGPARAM;
+		eto->get_ringparam(ndev, &sw->ring, &sw->kring, NULL);
+		sw->have_ring = true;
+	}
+	if (eto->get_pauseparam) {
+		sw->pause.cmd = ETHTOOL_GPAUSEPARAM;
+		eto->get_pauseparam(ndev, &sw->pause);
+		sw->have_pause = true;
+	}
+	if (eto->get_coalesce) {
+		sw->coalesce.cmd = ETHTOOL_GCOALESCE;
+		sw->have_coalesce = !eto->get_coalesce(ndev, &sw->coalesce, &sw->kcoalesce, NULL);
+	}
+	if (eto->get_wol) {
+		sw->wol.cmd = ETHTOOL_GWOL;
+		eto->get_wol(ndev, &sw->wol);
+		sw->have_wol = true;
+	}
+	if (eto->get_channels) {
+		sw->channels.cmd = ETHTOOL_GCHANNELS;
+		eto->get_channels(ndev, &sw->channels);
+		sw->have_channels = true;
+	}
+	if (eto->get_msglevel) {
+		sw->msglevel = eto->get_msglevel(ndev);
+		sw->have_msglevel = true;
+	}
+}
+
 /* Phase PARKING, first half: the old driver closed, the ops parked. */
 static void park(struct shadow_net_dev *sd)
 {
@@ -168,36 +209,8 @@ static void park(struct shadow_net_dev *sd)
 	sw->old_wanted = ndev->wanted_features;
 	sw->old_default = sd->default_wanted;
 	sw->old_coalesce_mask = eto ? eto->supported_coalesce_params : 0;
-	if (eto && eto->get_link_ksettings)
-		sw->have_ksettings = !eto->get_link_ksettings(ndev, &sw->ksettings);
-	if (eto && eto->get_ringparam) {
-		sw->ring.cmd = ETHTOOL_GRINGPARAM;
-		eto->get_ringparam(ndev, &sw->ring, &sw->kring, NULL);
-		sw->have_ring = true;
-	}
-	if (eto && eto->get_pauseparam) {
-		sw->pause.cmd = ETHTOOL_GPAUSEPARAM;
-		eto->get_pauseparam(ndev, &sw->pause);
-		sw->have_pause = true;
-	}
-	if (eto && eto->get_coalesce) {
-		sw->coalesce.cmd = ETHTOOL_GCOALESCE;
-		sw->have_coalesce = !eto->get_coalesce(ndev, &sw->coalesce, &sw->kcoalesce, NULL);
-	}
-	if (eto && eto->get_wol) {
-		sw->wol.cmd = ETHTOOL_GWOL;
-		eto->get_wol(ndev, &sw->wol);
-		sw->have_wol = true;
-	}
-	if (eto && eto->get_channels) {
-		sw->channels.cmd = ETHTOOL_GCHANNELS;
-		eto->get_channels(ndev, &sw->channels);
-		sw->have_channels = true;
-	}
-	if (eto && eto->get_msglevel) {
-		sw->msglevel = eto->get_msglevel(ndev);
-		sw->have_msglevel = true;
-	}
+	if (eto)
+		park_save_ethtool(sw, ndev, eto);
 
 	/* TX stops; netif_tx_disable() waits for a transmit in progress. */
 	netif_tx_disable(ndev);
