@@ -28,7 +28,7 @@ prefix()
 
 main()
 {
-	local n=0 failed=0 spec rc limit
+	local n=0 failed=0 spec rc limit start
 
 	echo "TAP version 13"
 	echo "1..$#"
@@ -38,9 +38,12 @@ main()
 		# shellcheck disable=SC2086 # spec is "script args" on purpose
 		limit=$(sed -n "s/^timeout\.${spec%% *}=//p" /shadow/selftests/settings)
 		limit=$((${limit:-$TIMEOUT} * SCALE))
+		start=$(now_ms)
 		(cd /shadow/selftests && timeout "$limit" bash $spec 2>&1) |
 			prefix
 		rc=${PIPESTATUS[0]}
+		# Where a lane's time goes: scripts/check shows these lines.
+		echo "# time: $spec $((($(now_ms) - start) / 1000)) s"
 		case $rc in
 		0) echo "ok $n $spec" ;;
 		"$KSFT_SKIP") echo "ok $n $spec # SKIP" ;;
