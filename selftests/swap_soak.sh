@@ -10,9 +10,11 @@
 # the kmalloc caches' active objects are within a bound (SOAK_SLAB_BOUND,
 # default 2000 objects: the page and socket caches of a live stream
 # breathe by hundreds); no per-swap time grows with the swap count (the
-# median of the last tenth, in whole rounds of the models, within twice
-# the first tenth's, printed); no kernel
-# warning. Figures are printed as "# soak:" lines.
+# fastest swap of the last tenth, in whole rounds of the models, within
+# twice the first tenth's fastest: a busy host only adds time, so the
+# fastest of a round is the swap's own cost; the medians are printed
+# too); no kernel warning. Figures are printed as "# soak:" lines. A
+# swap's probe may take 20 s (60 s on a debug kernel) before it fails.
 
 . /shadow/selftests/lib/lib.sh
 . /shadow/selftests/lib/swap.sh
@@ -25,6 +27,8 @@ shift
 MODELS=("$@")
 RATE_KBIT=${RATE_KBIT:-2000}
 SLAB_BOUND=${SOAK_SLAB_BOUND:-2000}
+SWAP_MS=20000
+[[ $(uname -r) == *-debug ]] && SWAP_MS=60000
 
 nic_find "${MODELS[@]}"
 first=${MODELS[0]}
@@ -54,7 +58,7 @@ swap_to()
 {
 	local i=$1 to=$2 out rc
 
-	out=$(shadowctl -j swap dev "$dev" to "${nic_addr[$to]}" timeout 20000)
+	out=$(shadowctl -j swap dev "$dev" to "${nic_addr[$to]}" timeout "$SWAP_MS")
 	rc=$?
 	if [[ $rc -ne 0 ]] || ! jqt '.result == "swapped"' <<<"$out"; then
 		log "swap $i onto $to: exit $rc: $out"
@@ -65,12 +69,14 @@ swap_to()
 		{ log "swap $i: ifindex changed"; return 1; }
 }
 
-# median FILE FROM COUNT: median of COUNT lines of FILE from line FROM.
+# median FILE FROM COUNT: median of COUNT lines of FILE from line FROM;
+# fastest FILE FROM COUNT: their least.
 median()
 {
 	tail -n +"$2" "$1" | head -n "$3" | sort -n |
 		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
+fastest() { tail -n +"$2" "$1" | head -n "$3" | sort -n | head -n 1; }
 
 swap_start_on "${MODELS[@]}"
 ifindex=$(cat "/sys/class/net/$dev/ifindex")
@@ -119,8 +125,11 @@ tenth=$((timed / 10 / rounds * rounds))
 ((tenth >= rounds)) || tenth=$rounds
 first_med=$(median /tmp/soak.times 1 "$tenth")
 last_med=$(median /tmp/soak.times $((timed - tenth + 1)) "$tenth")
+first_min=$(fastest /tmp/soak.times 1 "$tenth")
+last_min=$(fastest /tmp/soak.times $((timed - tenth + 1)) "$tenth")
 log "# soak: $n swaps in all, $failed failed; $timed timed in $((elapsed / 1000)) s"
 log "# soak: per-swap median, first $tenth: $((first_med / 1000)) ms, last $tenth: $((last_med / 1000)) ms"
+log "# soak: per-swap fastest, first $tenth: $((first_min / 1000)) ms, last $tenth: $((last_min / 1000)) ms"
 log "# soak: stream $stream_got of $stream_sent bytes, intact: $stream_intact"
 log "# soak: kmalloc active objects $slab0 -> $slab1 (bound $SLAB_BOUND)"
 log "# soak: tracked $obj0 -> $obj1"
@@ -134,8 +143,8 @@ check "the tracker holds what it held" [ "$obj0" == "$obj1" ]
 check "every driver's module reference count is back" [ "$ref0" == "$ref1" ]
 check "kmalloc objects within $SLAB_BOUND of the start" \
 	[ $((slab1 - slab0)) -le "$SLAB_BOUND" ]
-check "per-swap time does not grow (last tenth within twice the first)" \
-	[ "$last_med" -le $((2 * first_med)) ]
+check "per-swap time does not grow (last tenth's fastest within twice the first's)" \
+	[ "$last_min" -le $((2 * first_min)) ]
 check "no kernel warning" [ "$(warn_count)" -eq "$warns" ]
 modprobe -r shadow
 check "rmmod shadow after the soak" [ $? -eq 0 ]
