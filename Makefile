@@ -30,7 +30,7 @@ TAPDIR := $(shell source scripts/lib/kernels.sh && kernel_tapdir $(KVER) 2>/dev/
 
 KBUILD_ARGS := -C $(KDIR) M=$(BUILD) W=1 V=$(V) SHADOW_VERSION=$(VERSION)
 
-.PHONY: bench all modules tools all-kernels taps taps-check sparse style check soak demo demo-migrate vm-shell clean help
+.PHONY: bench all modules tools all-kernels taps taps-check sparse style check soak demo demo-migrate vm-shell install uninstall clean help
 
 all: modules tools
 
@@ -91,6 +91,31 @@ vm-shell: modules tools
 # Passive mode's cost, measured in a guest (prints figures, asserts nothing).
 bench: all
 	@scripts/bench-passive -k $(KVER)
+
+# Install for KVER (README "Installing"): shadow.ko through Kbuild's own
+# modules_install, given an order file that names it alone (the
+# selftests' modules stay in build/), then the tools, man pages and units;
+# DESTDIR and PREFIX are honoured, and nothing is written outside
+# DESTDIR. Debian's signing key is not shipped with its headers, so the
+# module is installed unsigned (sign it with a machine owner key, or use
+# DKMS, where Secure Boot needs it). depmod runs only on a real install.
+PREFIX ?= /usr/local
+INSTALL_MOD_DIR ?= extra
+MOD_DEST = $(DESTDIR)/lib/modules/$(ABI)/$(INSTALL_MOD_DIR)
+
+install: modules tools
+	@grep '/shadow/shadow\.k\?o$$' $(BUILD)/modules.order >$(BUILD)/install.order
+	$(MAKE) -C $(KDIR) M=$(BUILD) V=$(V) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) MODORDER=$(BUILD)/install.order \
+		CONFIG_MODULE_SIG_ALL= modules_install
+	@$(MAKE) --no-print-directory -C migrate-agent install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	@if [ -z "$(DESTDIR)" ]; then depmod -a $(ABI); fi
+
+uninstall:
+	rm -f $(MOD_DEST)/shadow/shadow.ko $(MOD_DEST)/shadow/shadow.ko.*
+	-rmdir $(MOD_DEST)/shadow $(MOD_DEST) 2>/dev/null
+	@$(MAKE) --no-print-directory -C migrate-agent uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	@if [ -z "$(DESTDIR)" ]; then depmod -a $(ABI); fi
 
 clean:
 	rm -rf build
