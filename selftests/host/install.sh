@@ -4,7 +4,8 @@
 # make install and make uninstall, as a package build runs them, for every
 # pinned kernel: into a DESTDIR with PREFIX=/usr, exactly the module (of
 # that kernel, and no selftest module), the two tools, their man pages and
-# the guest's units (pointed at the installed agent) land there; the tools
+# the guest's units (pointed at the installed agent) and the bash
+# completions land there; the tools
 # run, the man pages and units parse; nothing is written outside DESTDIR;
 # and make uninstall leaves no file behind.
 
@@ -31,7 +32,9 @@ one()
 	want=$(printf '%s\n' "/$ko" /usr/sbin/shadowctl /usr/sbin/migrate-agent \
 		/usr/share/man/man8/shadowctl.8 /usr/share/man/man8/migrate-agent.8 \
 		/usr/lib/systemd/system/migrate-agent-guest.service \
-		/usr/lib/systemd/system/migrate-agent-guest-xen.service | sort)
+		/usr/lib/systemd/system/migrate-agent-guest-xen.service \
+		/usr/share/bash-completion/completions/shadowctl \
+		/usr/share/bash-completion/completions/migrate-agent | sort)
 	got=$(files)
 	[[ -n $ko && $got == "$want" ]] ||
 		{ fail "$kver: installed files differ:"; diff <(echo "$want") <(echo "$got"); }
@@ -56,6 +59,7 @@ marker=$(mktemp)
 each_kernel one
 # Where an install without DESTDIR would have written.
 outside=$(find /usr/local /usr/sbin /usr/share/man/man8 /usr/lib/systemd/system \
+	/usr/share/bash-completion \
 	/lib/modules -newer "$marker" \( -type f -o -type l \) 2>/dev/null | head)
 rm -f "$marker"
 [[ -z $outside ]] || fail "written outside DESTDIR: $outside"
