@@ -30,7 +30,7 @@ TAPDIR := $(shell source scripts/lib/kernels.sh && kernel_tapdir $(KVER) 2>/dev/
 
 KBUILD_ARGS := -C $(KDIR) M=$(BUILD) W=1 V=$(V) SHADOW_VERSION=$(VERSION)
 
-.PHONY: bench all modules tools all-kernels taps taps-check sparse style check soak demo demo-migrate vm-shell install uninstall clean help
+.PHONY: bench all modules tools all-kernels taps taps-check sparse style check soak demo demo-migrate vm-shell install uninstall dkms-source dkms-install dkms-uninstall clean help
 
 all: modules tools
 
@@ -39,6 +39,8 @@ all: modules tools
 tools:
 	@$(MAKE) --no-print-directory -s -C migrate-agent
 	@$(MAKE) --no-print-directory -s -C selftests/tools
+	@sed 's/@VERSION@/$(VERSION)/' boot/shadow-boot-config >build/bin/shadow-boot-config
+	@chmod 0755 build/bin/shadow-boot-config
 
 modules:
 	@test -n "$(ABI)" || { echo "KVER=$(KVER) is not pinned" >&2; exit 1; }
@@ -94,7 +96,8 @@ bench: all
 
 # Install for KVER (README "Installing"): shadow.ko through Kbuild's own
 # modules_install, given an order file that names it alone (the
-# selftests' modules stay in build/), then the tools, man pages and units;
+# selftests' modules stay in build/), then the tools, man pages, units,
+# completions and the boot integration (boot/);
 # DESTDIR and PREFIX are honoured, and nothing is written outside
 # DESTDIR. Debian's signing key is not shipped with its headers, so the
 # module is installed unsigned (sign it with a machine owner key, or use
@@ -102,6 +105,12 @@ bench: all
 PREFIX ?= /usr/local
 INSTALL_MOD_DIR ?= extra
 MOD_DEST = $(DESTDIR)/lib/modules/$(ABI)/$(INSTALL_MOD_DIR)
+# Boot integration (boot/): initramfs-tools reads hooks from /usr/share
+# and /etc only, so a /usr/local install puts its hook into /etc.
+HOOKDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/share,/etc)/initramfs-tools/hooks
+BOOT_FILES := $(PREFIX)/sbin/shadow-boot-config \
+	$(PREFIX)/share/man/man8/shadow-boot-config.8 \
+	$(PREFIX)/share/doc/shadow/drivers.example $(HOOKDIR)/shadow
 
 install: modules tools
 	@grep '/shadow/shadow\.k\?o$$' $(BUILD)/modules.order >$(BUILD)/install.order
@@ -109,13 +118,46 @@ install: modules tools
 		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) MODORDER=$(BUILD)/install.order \
 		CONFIG_MODULE_SIG_ALL= modules_install
 	@$(MAKE) --no-print-directory -C migrate-agent install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	install -D -m 0755 build/bin/shadow-boot-config $(DESTDIR)$(PREFIX)/sbin/shadow-boot-config
+	install -D -m 0644 boot/shadow-boot-config.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/shadow-boot-config.8
+	install -D -m 0644 boot/drivers.example $(DESTDIR)$(PREFIX)/share/doc/shadow/drivers.example
+	install -D -m 0755 boot/initramfs-hook $(DESTDIR)$(HOOKDIR)/shadow
 	@if [ -z "$(DESTDIR)" ]; then depmod -a $(ABI); fi
 
 uninstall:
 	rm -f $(MOD_DEST)/shadow/shadow.ko $(MOD_DEST)/shadow/shadow.ko.*
 	-rmdir $(MOD_DEST)/shadow $(MOD_DEST) 2>/dev/null
 	@$(MAKE) --no-print-directory -C migrate-agent uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	rm -f $(BOOT_FILES:%=$(DESTDIR)%)
+	-rmdir $(DESTDIR)$(PREFIX)/share/doc/shadow 2>/dev/null
 	@if [ -z "$(DESTDIR)" ]; then depmod -a $(ABI); fi
+
+# DKMS (README "Installing"): the module's sources, the committed taps of
+# every series and dkms/ assembled into one tree DKMS rebuilds from on
+# each kernel update; dkms-install puts it into /usr/src and has DKMS
+# build and install it (for DKMS_KERNEL, default the running kernel).
+DKMS_SRC ?= $(TOP)/build/dkms-src/shadow-$(VERSION)
+DKMS := dkms
+DKMS_KERNEL ?=
+
+dkms-source:
+	@rm -rf $(DKMS_SRC) && mkdir -p $(DKMS_SRC)
+	@cp -r --parents shadow/*.[ch] shadow/Kbuild shadow/uapi taps/gen LICENSE $(DKMS_SRC)/
+	@cp dkms/Kbuild $(DKMS_SRC)/Kbuild
+	@sed 's/@VERSION@/$(VERSION)/' dkms/Makefile >$(DKMS_SRC)/Makefile
+	@sed 's/@VERSION@/$(VERSION)/' dkms/dkms.conf.in >$(DKMS_SRC)/dkms.conf
+	@echo "dkms-source: shadow $(VERSION) in $(DKMS_SRC)"
+
+dkms-install:
+	@command -v $(DKMS) >/dev/null || { echo "no dkms: apt-get install dkms" >&2; exit 1; }
+	@$(MAKE) --no-print-directory dkms-source DKMS_SRC=/usr/src/shadow-$(VERSION)
+	$(DKMS) add -m shadow -v $(VERSION)
+	$(DKMS) install -m shadow -v $(VERSION) $(if $(DKMS_KERNEL),-k $(DKMS_KERNEL))
+
+dkms-uninstall:
+	$(DKMS) remove -m shadow -v $(VERSION) --all
+	rm -rf /usr/src/shadow-$(VERSION)
 
 clean:
 	rm -rf build

@@ -5,7 +5,8 @@
 # pinned kernel: into a DESTDIR with PREFIX=/usr, exactly the module (of
 # that kernel, and no selftest module), the two tools, their man pages and
 # the guest's units (pointed at the installed agent) and the bash
-# completions land there; the tools
+# completions, and the boot integration (shadow-boot-config, its man
+# page, an example driver list, the initramfs-tools hook) land there; the tools
 # run, the man pages and units parse; nothing is written outside DESTDIR;
 # and make uninstall leaves no file behind.
 
@@ -34,7 +35,10 @@ one()
 		/usr/lib/systemd/system/migrate-agent-guest.service \
 		/usr/lib/systemd/system/migrate-agent-guest-xen.service \
 		/usr/share/bash-completion/completions/shadowctl \
-		/usr/share/bash-completion/completions/migrate-agent | sort)
+		/usr/share/bash-completion/completions/migrate-agent \
+		/usr/sbin/shadow-boot-config /usr/share/man/man8/shadow-boot-config.8 \
+		/usr/share/doc/shadow/drivers.example \
+		/usr/share/initramfs-tools/hooks/shadow | sort)
 	got=$(files)
 	[[ -n $ko && $got == "$want" ]] ||
 		{ fail "$kver: installed files differ:"; diff <(echo "$want") <(echo "$got"); }
@@ -42,6 +46,8 @@ one()
 	[[ $vermagic == "$abi "* ]] || fail "$kver: the module is for '$vermagic', not $abi"
 	"$DEST/usr/sbin/shadowctl" --version >/dev/null || fail "$kver: shadowctl --version"
 	"$DEST/usr/sbin/migrate-agent" --version >/dev/null || fail "$kver: migrate-agent --version"
+	"$DEST/usr/sbin/shadow-boot-config" --version | grep -qv '@VERSION@' ||
+		fail "$kver: shadow-boot-config --version"
 	for f in "$DEST"/usr/share/man/man8/*.8; do
 		[[ -z $(groff -man -ww -z "$f" 2>&1) ]] || fail "$kver: groff warns on ${f##*/}"
 	done
@@ -59,7 +65,7 @@ marker=$(mktemp)
 each_kernel one
 # Where an install without DESTDIR would have written.
 outside=$(find /usr/local /usr/sbin /usr/share/man/man8 /usr/lib/systemd/system \
-	/usr/share/bash-completion \
+	/usr/share/bash-completion /usr/share/doc /usr/share/initramfs-tools /etc \
 	/lib/modules -newer "$marker" \( -type f -o -type l \) 2>/dev/null | head)
 rm -f "$marker"
 [[ -z $outside ]] || fail "written outside DESTDIR: $outside"
