@@ -30,7 +30,7 @@ TAPDIR := $(shell source scripts/lib/kernels.sh && kernel_tapdir $(KVER) 2>/dev/
 
 KBUILD_ARGS := -C $(KDIR) M=$(BUILD) W=1 V=$(V) SHADOW_VERSION=$(VERSION)
 
-.PHONY: bench all modules tools all-kernels taps taps-check sparse style check soak demo demo-migrate vm-shell install uninstall dkms-source dkms-install dkms-uninstall clean help
+.PHONY: bench all modules tools all-kernels taps taps-check sparse style check soak demo demo-migrate vm-shell install uninstall dkms-source dkms-install dkms-uninstall deb clean help
 
 all: modules tools
 
@@ -143,7 +143,7 @@ DKMS_KERNEL ?=
 
 dkms-source:
 	@rm -rf $(DKMS_SRC) && mkdir -p $(DKMS_SRC)
-	@cp -r --parents shadow/*.[ch] shadow/Kbuild shadow/uapi taps/gen LICENSE $(DKMS_SRC)/
+	@cp -r --parents shadow/*.[ch] shadow/Kbuild shadow/uapi taps/gen $(DKMS_SRC)/
 	@cp dkms/Kbuild $(DKMS_SRC)/Kbuild
 	@sed 's/@VERSION@/$(VERSION)/' dkms/Makefile >$(DKMS_SRC)/Makefile
 	@sed 's/@VERSION@/$(VERSION)/' dkms/dkms.conf.in >$(DKMS_SRC)/dkms.conf
@@ -158,6 +158,18 @@ dkms-install:
 dkms-uninstall:
 	$(DKMS) remove -m shadow -v $(VERSION) --all
 	rm -rf /usr/src/shadow-$(VERSION)
+
+# Debian packages (debian/): shadow-dkms and shadow-tools, built with
+# dpkg-buildpackage from a copy of the files git tracks, into build/deb/,
+# then lintian on them (debian/*.lintian-overrides explain what remains).
+DEB_DIR := $(TOP)/build/deb
+DEB_VERSION := $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null)
+
+deb:
+	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/shadow-$(DEB_VERSION)
+	@git ls-files -z | xargs -0 cp -a --parents -t $(DEB_DIR)/shadow-$(DEB_VERSION)
+	cd $(DEB_DIR)/shadow-$(DEB_VERSION) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning $(DEB_DIR)/*.changes
 
 clean:
 	rm -rf build
