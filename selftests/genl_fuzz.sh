@@ -60,8 +60,12 @@ waiting()
 	return 1
 }
 # settled: no swap the requests started is running. A no-target swap that
-# still waits would take the probe of the device the recovery binds.
-settled() { ! transient && ! waiting; }
+# still waits would take the probe of the device the recovery binds. The
+# second look at the states closes the gap between the first and the
+# restarts: a swap that times out there goes from waiting parked to
+# binding its old device again (seen in CI: one interface still
+# "binding" at the check that followed).
+settled() { ! transient && ! waiting && ! transient; }
 
 nic_find e1000 rtl8139
 trap 'swap_cleanup e1000 rtl8139; restore_drivers' EXIT
