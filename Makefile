@@ -30,7 +30,7 @@ TAPDIR := $(shell source scripts/lib/kernels.sh && kernel_tapdir $(KVER) 2>/dev/
 
 KBUILD_ARGS := -C $(KDIR) M=$(BUILD) W=1 V=$(V) SHADOW_VERSION=$(VERSION)
 
-.PHONY: bench all modules tools all-kernels taps taps-check sparse style check soak demo demo-migrate vm-shell install uninstall dkms-source dkms-install dkms-uninstall deb clean help
+.PHONY: bench all modules tools all-kernels taps taps-check sparse style check soak demo demo-migrate vm-shell install install-boot uninstall dkms-source dkms-install dkms-uninstall deb clean help
 
 all: modules tools
 
@@ -108,9 +108,9 @@ MOD_DEST = $(DESTDIR)/lib/modules/$(ABI)/$(INSTALL_MOD_DIR)
 # Boot integration (boot/): initramfs-tools reads hooks from /usr/share
 # and /etc only, so a /usr/local install puts its hook into /etc.
 HOOKDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/share,/etc)/initramfs-tools/hooks
+BOOT_EXAMPLE ?= $(PREFIX)/share/doc/shadow/drivers.example
 BOOT_FILES := $(PREFIX)/sbin/shadow-boot-config \
-	$(PREFIX)/share/man/man8/shadow-boot-config.8 \
-	$(PREFIX)/share/doc/shadow/drivers.example $(HOOKDIR)/shadow
+	$(PREFIX)/share/man/man8/shadow-boot-config.8 $(BOOT_EXAMPLE) $(HOOKDIR)/shadow
 
 install: modules tools
 	@grep '/shadow/shadow\.k\?o$$' $(BUILD)/modules.order >$(BUILD)/install.order
@@ -118,19 +118,25 @@ install: modules tools
 		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) MODORDER=$(BUILD)/install.order \
 		CONFIG_MODULE_SIG_ALL= modules_install
 	@$(MAKE) --no-print-directory -C migrate-agent install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
-	install -D -m 0755 build/bin/shadow-boot-config $(DESTDIR)$(PREFIX)/sbin/shadow-boot-config
+	@$(MAKE) --no-print-directory install-boot
+	@if [ -z "$(DESTDIR)" ]; then depmod -a $(ABI); fi
+
+# The boot integration alone (debian/rules installs it this way too).
+install-boot:
+	install -d $(DESTDIR)$(PREFIX)/sbin
+	sed 's/@VERSION@/$(VERSION)/' boot/shadow-boot-config >$(DESTDIR)$(PREFIX)/sbin/shadow-boot-config
+	chmod 0755 $(DESTDIR)$(PREFIX)/sbin/shadow-boot-config
 	install -D -m 0644 boot/shadow-boot-config.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/shadow-boot-config.8
-	install -D -m 0644 boot/drivers.example $(DESTDIR)$(PREFIX)/share/doc/shadow/drivers.example
+	install -D -m 0644 boot/drivers.example $(DESTDIR)$(BOOT_EXAMPLE)
 	install -D -m 0755 boot/initramfs-hook $(DESTDIR)$(HOOKDIR)/shadow
-	@if [ -z "$(DESTDIR)" ]; then depmod -a $(ABI); fi
 
 uninstall:
 	rm -f $(MOD_DEST)/shadow/shadow.ko $(MOD_DEST)/shadow/shadow.ko.*
 	-rmdir $(MOD_DEST)/shadow $(MOD_DEST) 2>/dev/null
 	@$(MAKE) --no-print-directory -C migrate-agent uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	rm -f $(BOOT_FILES:%=$(DESTDIR)%)
-	-rmdir $(DESTDIR)$(PREFIX)/share/doc/shadow 2>/dev/null
+	-rmdir $(dir $(DESTDIR)$(BOOT_EXAMPLE)) 2>/dev/null
 	@if [ -z "$(DESTDIR)" ]; then depmod -a $(ABI); fi
 
 # DKMS (README "Installing"): the module's sources, the committed taps of
