@@ -43,9 +43,23 @@ for f in usr/sbin/shadowctl usr/sbin/migrate-agent usr/sbin/shadow-boot-config \
 	usr/share/bash-completion/completions/shadowctl \
 	usr/share/bash-completion/completions/migrate-agent \
 	usr/lib/systemd/system/migrate-agent-guest.service \
-	usr/share/initramfs-tools/hooks/shadow usr/share/doc/shadow-tools/examples/drivers; do
+	usr/share/initramfs-tools/hooks/shadow etc/shadow/drivers; do
 	[[ -e $OUT/x/tools/$f ]] || fail "shadow-tools has no /$f"
 done
+# The DKMS parts are shadow-dkms's alone (both packages had them once,
+# and apt refused the pair: two owners of /usr/src/shadow-*/dkms.conf).
+dpkg-deb -f "$tools_deb" Depends | grep -qw dkms && fail "shadow-tools depends on dkms"
+dpkg-deb -I "$tools_deb" postinst 2>/dev/null | grep -q dkms && fail "shadow-tools's postinst runs dkms"
+[[ -e $OUT/x/tools/usr/src ]] && fail "shadow-tools carries /usr/src"
+# The operator's list is a conffile (kept on remove, gone on purge); the
+# softdeps generated from it go with the package, and the initramfs is
+# rebuilt with or without the hook.
+dpkg-deb -I "$tools_deb" conffiles | grep -qx /etc/shadow/drivers ||
+	fail "/etc/shadow/drivers is not a conffile"
+dpkg-deb -I "$tools_deb" postrm | grep -q shadow-softdep.conf ||
+	fail "shadow-tools's postrm leaves the generated softdeps"
+dpkg-deb -I "$tools_deb" triggers | grep -q 'update-initramfs' ||
+	fail "shadow-tools does not trigger update-initramfs"
 for t in shadowctl migrate-agent shadow-boot-config; do
 	[[ $("$OUT/x/tools/usr/sbin/$t" --version 2>&1) == *"$version"* ]] ||
 		fail "$t --version does not say $version"
