@@ -41,6 +41,7 @@ static const struct nla_policy policy[SHADOW_A_MAX + 1] = {
 	[SHADOW_A_OBJ_ID]	= { .type = NLA_U64 },
 	[SHADOW_A_OBJ_DRIVER]	= { .type = NLA_STRING },
 	[SHADOW_A_DEV_CAN_HOST]	= { .type = NLA_STRING },
+	[SHADOW_A_DEV_SWAP_SEQ]	= { .type = NLA_U32 },
 	[SHADOW_A_SWAP_TARGET]	= { .type = NLA_STRING },
 	[SHADOW_A_SWAP_DRIVER]	= { .type = NLA_STRING },
 	[SHADOW_A_SWAP_TIMEOUT_MS] = { .type = NLA_U32 },
@@ -148,6 +149,7 @@ static int dev_from_tb(struct nlattr **tb, struct sc_dev *dev,
 	dev->txq = u32_or_absent(tb[SHADOW_A_DEV_TXQ]);
 	dev->rxq = u32_or_absent(tb[SHADOW_A_DEV_RXQ]);
 	dev->can_host = str_or_null(tb[SHADOW_A_DEV_CAN_HOST]);
+	dev->swap_seq = u32_or_absent(tb[SHADOW_A_DEV_SWAP_SEQ]);
 	return 0;
 }
 
@@ -177,6 +179,7 @@ static void dev_fields(FILE *f, const struct sc_dev *dev)
 			dev->bus_addr);
 	if (dev->state >= 0)
 		fprintf(f, " state %s", sc_state_name(dev->state));
+	text_num(f, "swap", dev->swap_seq);
 	text_num(f, "log", dev->log_len);
 	text_num(f, "objects", dev->objects);
 	text_num(f, "priv", dev->priv_size);
@@ -237,6 +240,7 @@ struct json_object *sc_dev_json(const struct sc_dev *dev)
 	json_str(obj, "bus_addr", dev->bus_addr);
 	if (dev->state >= 0)
 		json_str(obj, "state", sc_state_name(dev->state));
+	json_num(obj, "swap", dev->swap_seq);
 	json_num(obj, "log_len", dev->log_len);
 	json_num(obj, "objects", dev->objects);
 	if (dev->attached >= 0)

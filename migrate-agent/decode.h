@@ -39,6 +39,7 @@ struct sc_dev {
 	long long txq;
 	long long rxq;
 	const char *can_host;	/* comma-separated, or NULL */
+	long long swap_seq;	/* the swap running on it, or -1 */
 };
 
 /* The phase times of a swap's final event, SHADOW_A_SWAP_*_US. */

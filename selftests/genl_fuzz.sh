@@ -45,27 +45,11 @@ restore_drivers()
 	done
 }
 
-transient() { shadowctl -j dev show | jq -e 'any(.[]; .state == "parking" or .state == "binding" or .state == "replaying")' >/dev/null; }
-# waiting: a parked interface whose swap still waits for a device. PARKED
-# is the state of both (uapi), so ask: a restart of an interface parked for
-# good is refused as such, one of a running swap with "running".
-waiting()
-{
-	local d
-
-	for d in $(shadowctl -j dev show | jq -r '.[] | select(.state == "parked") | .ifname'); do
-		[[ $(shadowctl restart dev "$d" timeout 1 2>&1) == *"a swap of this interface is running"* ]] &&
-			return 0
-	done
-	return 1
-}
-# settled: no swap the requests started is running. A no-target swap that
-# still waits would take the probe of the device the recovery binds. The
-# second look at the states closes the gap between the first and the
-# restarts: a swap that times out there goes from waiting parked to
-# binding its old device again (seen in CI: one interface still
-# "binding" at the check that followed).
-settled() { ! transient && ! waiting && ! transient; }
+# settled: no swap the requests started is running (dev show names the
+# swap running on an interface, parked and waiting for a device too). A
+# no-target swap that still waits would take the probe of the device the
+# recovery binds.
+settled() { shadowctl -j dev show | jq -e 'all(.[]; .swap == null)' >/dev/null; }
 
 nic_find e1000 rtl8139
 trap 'swap_cleanup e1000 rtl8139; restore_drivers' EXIT

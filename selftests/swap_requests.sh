@@ -27,6 +27,9 @@ log "== a second request while the first waits parked"
 shadowctl -j swap dev "$dev" timeout 60000 >/tmp/first.json 2>/tmp/first.err &
 first=$!
 busywait 20000 parked || fail "$dev did not park (state $(state))"
+out=$(shadowctl -j dev show dev "$dev")
+check "dev show names the swap that waits ($out)" jqt '.[0].state == "parked" and (.[0].swap | type) == "number"' <<<"$out"
+seq=$(jq '.[0].swap' <<<"$out")
 out=$(shadowctl swap dev "$dev" to "${nic_addr[rtl8139]}" timeout 5000 2>&1)
 rc=$?
 log "  $out"
@@ -42,6 +45,9 @@ cat /tmp/first.json /tmp/first.err
 check "the first swap: exit 0 (got $rc)" [ $rc -eq 0 ]
 check "  onto 8139cp, as the device it waited for" \
 	jqt '.result == "swapped" and .to.driver == "8139cp"' /tmp/first.json
+check "  it was the swap dev show named ($seq)" jqt --argjson s "${seq:-0}" '.seq == $s' /tmp/first.json
+out=$(shadowctl -j dev show dev "$dev")
+check "  dev show names no swap now ($out)" jqt '.[0].state == "passive" and .[0].swap == null' <<<"$out"
 check "  same ifindex" [ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
 check "  passes traffic" busywait 15000 ping -q -c 1 -W 1 "$PEER_IP"
 out=$(shadowctl -j swap dev "$dev" to "${nic_addr[e1000]}")

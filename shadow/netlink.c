@@ -93,6 +93,19 @@ static int fill_dev(struct sk_buff *skb, struct shadow_net_dev *sd, u32 state,
 	shadow_net_can_host(sd, hosts, sizeof(hosts));
 	if (hosts[0] && nla_put_string(skb, SHADOW_A_DEV_CAN_HOST, hosts))
 		goto cancel;
+	/*
+	 * Which swap is running, if one is: PARKED is the state of a swap
+	 * waiting for its device and of an interface parked for good. The
+	 * registry lock, which requests hold, orders sd->swap and
+	 * sw->running (net_swap.c); events do not hold it and carry the
+	 * swap's own attributes instead.
+	 */
+	if (cmd == SHADOW_CMD_DEV_GET) {
+		shadow_net_assert_locked();
+		if (sd->swap && sd->swap->running &&
+		    nla_put_u32(skb, SHADOW_A_DEV_SWAP_SEQ, sd->swap->seq))
+			goto cancel;
+	}
 	if (parent && (put_str(skb, SHADOW_A_DEV_BUS_ADDR, dev_name(parent)) ||
 		       (parent->bus && put_str(skb, SHADOW_A_DEV_BUS, parent->bus->name)) ||
 		       (parent->driver &&

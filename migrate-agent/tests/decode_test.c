@@ -158,6 +158,13 @@ static void test_dev(void)
 	      "ens4 ifindex 3 driver virtio_net virtio virtio0 state detached log 5 objects 7 priv 2048 txq 1 rxq 1 late-attach",
 	      "{\"ifname\":\"ens4\",\"ifindex\":3,\"driver\":\"virtio_net\",\"bus\":\"virtio\",\"bus_addr\":\"virtio0\",\"state\":\"detached\",\"log_len\":5,\"objects\":7,\"attached\":false,\"priv_size\":2048,\"txq\":1,\"rxq\":1,\"can_host\":[]}");
 
+	msg = dev_msg(SHADOW_CMD_DEV_GET, "eth1", 4, "e1000e", "pci",
+		      "0000:00:05.0", SHADOW_STATE_PARKED, 1);
+	nla_put_u32(msg, SHADOW_A_DEV_SWAP_SEQ, 12);
+	check("dev: parked, its swap still running", msg, SC_KIND_DEV,
+	      "eth1 ifindex 4 driver e1000e pci 0000:00:05.0 state parked swap 12 log 5 objects 7 priv 2048 txq 1 rxq 1 can-host e1000,8139cp",
+	      "{\"ifname\":\"eth1\",\"ifindex\":4,\"driver\":\"e1000e\",\"bus\":\"pci\",\"bus_addr\":\"0000:00:05.0\",\"state\":\"parked\",\"swap\":12,\"log_len\":5,\"objects\":7,\"attached\":true,\"priv_size\":2048,\"txq\":1,\"rxq\":1,\"can_host\":[\"e1000\",\"8139cp\"]}");
+
 	msg = new_msg(SHADOW_CMD_DEV_GET);
 	nla_put_u32(msg, SHADOW_A_DEV_IFINDEX, 9);
 	nla_put_string(msg, SHADOW_A_DEV_IFNAME, "eth9");

@@ -29,7 +29,10 @@
  *	(u32, queues allocated: a later swap can only host a driver that asks
  *	for no more), SHADOW_A_DEV_CAN_HOST (string: the shadowed drivers,
  *	among those seen allocating an interface since the shadow was loaded,
- *	whose private area and queues fit, comma-separated; absent if none).
+ *	whose private area and queues fit, comma-separated; absent if none),
+ *	SHADOW_A_DEV_SWAP_SEQ (u32, the number of the swap running on it;
+ *	absent when none runs: PARKED alone does not tell a swap waiting for
+ *	its device from an interface parked for good).
  *	Errors: ENODEV (no such interface), ENOENT (not shadowed).
  *
  * SHADOW_CMD_DEV_ATTACH, SHADOW_CMD_DEV_DETACH (do; CAP_NET_ADMIN)
@@ -196,6 +199,7 @@ enum shadow_attr {
 	SHADOW_A_SWAP_DRIVER_US,	/* u32 */
 	SHADOW_A_SWAP_OWN_US,		/* u32 */
 	SHADOW_A_SWAP_DRIVER,		/* string */
+	SHADOW_A_DEV_SWAP_SEQ,		/* u32: the swap running on it (dev get) */
 	__SHADOW_A_MAX,
 	SHADOW_A_MAX = __SHADOW_A_MAX - 1
 };
