@@ -3,7 +3,7 @@
 #
 # The Xen tests: Xen 4.17.5 under QEMU (q35, emulated VT-d) with a PV
 # dom0, one boot per test of selftests/xen/ (testbed.sh on the first
-# pinned kernel, agent_migrate.sh on each):
+# pinned kernel when XEN_TESTBED=1, agent_migrate.sh on each):
 #  - testbed.sh: a PV domU boots and live-migrates to localhost twice
 #    with its uptime going on; another drives a passed-through e1000 and
 #    reaches dom0; xl migrate refuses while that device is attached;
@@ -18,9 +18,12 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/scripts/lib/kernels.sh"
 . "$TOP/scripts/lib/xen.sh"
 
-# The test bed on the first kernel; the agent on every kernel, dom0 and
-# domU alike.
-runs=("$(kernel_list | awk 'NR == 1 { print $2 }'):testbed")
+# The agent on every kernel, dom0 and domU alike; the test bed itself on
+# the first kernel with XEN_TESTBED=1 (make check leaves it out: each
+# agent run boots the same domU, passes the e1000 through and migrates,
+# and the run fits CI's time that way).
+runs=()
+[[ ${XEN_TESTBED:-0} == 1 ]] && runs+=("$(kernel_list | awk 'NR == 1 { print $2 }'):testbed")
 for abi in $(kernel_list | awk '{ print $2 }'); do
 	make -C "$TOP" --no-print-directory KVER="$abi" modules tools >/dev/null || exit 1
 	runs+=("$abi:agent_migrate")
