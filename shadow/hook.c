@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Driver->kernel taps, the way livepatch redirects functions: one ftrace_ops
- * per exported function, filtered by name, with IPMODIFY. The handler sends
- * the call to the generated wrapper when it comes from a shadowed driver
- * module (filter.c), or, for destroy calls, from anyone (any_caller()); the
- * wrapper calls the real function, and that call, coming from this module,
- * is let through. The generated wrappers never end
- * in a tail call (tap_done() in tap.h, -fno-optimize-sibling-calls), else
- * the driver's return address would stay on the stack and the call would be
- * redirected again forever (TESTBED.md).
+ * Driver->kernel taps, the way livepatch redirects functions, with one
+ * difference: one ftrace_ops for every exported function of a class,
+ * filtered by address, with IPMODIFY. The handler finds the tap by the
+ * traced function's address and sends the call to its generated wrapper
+ * when it comes from a shadowed driver module (filter.c), or, for destroy
+ * calls, from anyone (any_caller()); the wrapper calls the real function,
+ * and that call, coming from this module, is let through. The generated
+ * wrappers never end in a tail call (tap_done() in tap.h,
+ * -fno-optimize-sibling-calls), else the driver's return address would stay
+ * on the stack and the call would be redirected again forever (TESTBED.md).
  *
- * A function the running kernel cannot trace (not in
- * available_filter_functions) is reported at load and left unhooked, never
- * silently dropped: debugfs shows each hook's state.
+ * Why one ops: each registration and each removal of an ops patches text
+ * and waits for RCU-tasks grace periods, so one ops per function made
+ * loading and unloading take 6 and 8 s under TCG (61 functions), and each
+ * ftrace_set_filter() by name walks every traceable function. Filtering by
+ * address (the module links against each function already) looks up one.
+ *
+ * A function the running kernel cannot trace (no ftrace location) is
+ * reported at load and left unhooked, never silently dropped: debugfs
+ * shows each hook's state.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -21,33 +28,73 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 
 #include "compat.h"
 #include "filter.h"
 #include "hook.h"
 
+/*
+ * The fentry call of a traced function is at its address, or after an
+ * ENDBR64 (4 bytes) on kernels built with IBT: how far past a tap's target
+ * the traced ip may be.
+ */
+#define SHADOW_FENTRY_SLACK	16
+
 struct shadow_hook {
-	struct ftrace_ops ops;
 	const struct tap_hook *tap;
 	int err;		/* why it is not installed, or 0 */
 	bool live;
 	bool any_caller;	/* see any_caller() */
 };
 
+/*
+ * Owned by main.c from shadow_hooks_install() to shadow_hooks_remove(); the
+ * handler reads it only while the ops is registered, and nothing in it
+ * changes then (by_ip is sorted before registering).
+ */
 struct shadow_hooks {
+	struct ftrace_ops ops;
 	const struct tap_class *cls;
 	unsigned int installed;
+	bool registered;
+	struct shadow_hook **by_ip;	/* the filtered hooks, by target */
 	struct shadow_hook hook[];
 };
+
+/* The hook whose function holds the traced @ip, or NULL. */
+static __always_inline struct shadow_hook *
+hook_by_ip(const struct shadow_hooks *hooks, unsigned long ip)
+{
+	unsigned int lo = 0, hi = hooks->installed;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		unsigned long target = hooks->by_ip[mid]->tap->target;
+
+		if (ip < target) {
+			hi = mid;
+			continue;
+		}
+		if (ip - target < SHADOW_FENTRY_SLACK)
+			return hooks->by_ip[mid];
+		lo = mid + 1;
+	}
+	return NULL;
+}
 
 static void notrace handler(unsigned long ip, unsigned long parent_ip,
 			    struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct shadow_hook *h = container_of(op, struct shadow_hook, ops);
+	struct shadow_hooks *hooks = container_of(op, struct shadow_hooks, ops);
+	struct shadow_hook *h;
 
 	/* Our wrapper calling through to the real function. */
 	if (within_module(parent_ip, THIS_MODULE))
+		return;
+	h = hook_by_ip(hooks, ip);
+	if (unlikely(!h))
 		return;
 	if (!h->any_caller && !shadow_filter_match(parent_ip))
 		return;
@@ -68,40 +115,90 @@ static bool any_caller(const struct tap_class *cls, const struct tap_hook *tap)
 	return info->kind == TAP_OBJECT_DESTROY && (info->flags & TAP_F_HOOK);
 }
 
-static int install(struct shadow_hook *h)
+static int cmp_target(const void *a, const void *b)
 {
-	const char *sym = h->tap->symbol;
-	int err;
+	unsigned long x = (*(struct shadow_hook * const *)a)->tap->target;
+	unsigned long y = (*(struct shadow_hook * const *)b)->tap->target;
 
-	h->ops.func = handler;
-	h->ops.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION |
-#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-		       FTRACE_OPS_FL_SAVE_REGS |
-#endif
-		       FTRACE_OPS_FL_PERMANENT;
-	err = ftrace_set_filter(&h->ops, (unsigned char *)sym, strlen(sym), 0);
-	if (err)
-		return err;
-	err = register_ftrace_function(&h->ops);
-	if (err) {
-		ftrace_free_filter(&h->ops);
-		return err;
-	}
-	h->live = true;
-	return 0;
+	return x < y ? -1 : x > y;
 }
 
-static void uninstall(struct shadow_hook *h)
+/* Add every hook's function to the ops' filter; fills and sorts by_ip. */
+static void filter_all(struct shadow_hooks *hooks)
 {
+	const struct tap_class *cls = hooks->cls;
+	unsigned int i;
+
+	for (i = 0; i < cls->nhooks; i++) {
+		struct shadow_hook *h = &hooks->hook[i];
+
+		h->tap = &cls->hooks[i];
+		h->any_caller = any_caller(cls, h->tap);
+		h->err = ftrace_set_filter_ip(&hooks->ops, h->tap->target, 0, 0);
+		if (h->err) {
+			pr_warn("%s: cannot hook %s (%d); its calls go unseen\n",
+				cls->name, h->tap->symbol, h->err);
+			continue;
+		}
+		hooks->by_ip[hooks->installed++] = h;
+	}
+	sort(hooks->by_ip, hooks->installed, sizeof(*hooks->by_ip),
+	     cmp_target, NULL);
+}
+
+static void notrace probe_handler(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *op,
+				  struct ftrace_regs *fregs)
+{
+}
+
+/*
+ * Whether another IPMODIFY user (a livepatch) holds @h's function: the
+ * combined ops cannot tell which of its functions is taken, so each is
+ * tried alone, with an ops that changes nothing. Slow (a registration and
+ * a removal each), and only run when the combined registration was refused.
+ */
+static int probe_one(struct shadow_hook *h)
+{
+	struct ftrace_ops probe = {
+		.func = probe_handler,
+		.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION |
+#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+			 FTRACE_OPS_FL_SAVE_REGS |
+#endif
+			 0,
+	};
 	int err;
 
-	if (!h->live)
-		return;
-	err = unregister_ftrace_function(&h->ops);
-	if (err)
-		pr_err("cannot unhook %s: %d\n", h->tap->symbol, err);
-	ftrace_free_filter(&h->ops);
-	h->live = false;
+	err = ftrace_set_filter_ip(&probe, h->tap->target, 0, 0);
+	if (!err) {
+		err = register_ftrace_function(&probe);
+		if (!err)
+			WARN_ON_ONCE(unregister_ftrace_function(&probe));
+	}
+	ftrace_free_filter(&probe);
+	return err;
+}
+
+/* Take the functions someone else holds out of the filter; by_ip follows. */
+static void drop_taken(struct shadow_hooks *hooks)
+{
+	unsigned int i, kept = 0;
+
+	for (i = 0; i < hooks->installed; i++) {
+		struct shadow_hook *h = hooks->by_ip[i];
+
+		h->err = probe_one(h);
+		if (!h->err) {
+			hooks->by_ip[kept++] = h;
+			continue;
+		}
+		pr_warn("%s: cannot hook %s (%d); its calls go unseen\n",
+			hooks->cls->name, h->tap->symbol, h->err);
+		WARN_ON_ONCE(ftrace_set_filter_ip(&hooks->ops, h->tap->target,
+						  1, 0));
+	}
+	hooks->installed = kept;
 }
 
 /**
@@ -115,40 +212,75 @@ struct shadow_hooks *shadow_hooks_install(const struct tap_class *cls)
 {
 	struct shadow_hooks *hooks;
 	unsigned int i;
+	int err;
 
 	hooks = kzalloc(struct_size(hooks, hook, cls->nhooks), GFP_KERNEL);
 	if (!hooks)
 		return ERR_PTR(-ENOMEM);
 	hooks->cls = cls;
-	for (i = 0; i < cls->nhooks; i++) {
-		struct shadow_hook *h = &hooks->hook[i];
-
-		h->tap = &cls->hooks[i];
-		h->any_caller = any_caller(cls, h->tap);
-		h->err = install(h);
-		if (h->err)
-			pr_warn("%s: cannot hook %s (%d); its calls go unseen\n",
-				cls->name, h->tap->symbol, h->err);
-		else
-			hooks->installed++;
+	if (!cls->nhooks)
+		goto out;
+	hooks->by_ip = kcalloc(cls->nhooks, sizeof(*hooks->by_ip), GFP_KERNEL);
+	if (!hooks->by_ip) {
+		err = -ENOMEM;
+		goto err_free;
 	}
-	if (cls->nhooks && !hooks->installed) {
-		kfree(hooks);
-		return ERR_PTR(-ENOENT);
+	hooks->ops.func = handler;
+	hooks->ops.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION |
+#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+			   FTRACE_OPS_FL_SAVE_REGS |
+#endif
+			   FTRACE_OPS_FL_PERMANENT;
+	filter_all(hooks);
+	if (!hooks->installed) {
+		err = -ENOENT;
+		goto err_filter;
 	}
+	/* An empty filter would trace every function: never register one. */
+	err = register_ftrace_function(&hooks->ops);
+	if (err == -EBUSY) {
+		drop_taken(hooks);
+		err = hooks->installed ? register_ftrace_function(&hooks->ops) :
+					 -ENOENT;
+	}
+	if (err) {
+		pr_err("%s: cannot register the taps' ftrace ops (%d)\n",
+		       cls->name, err);
+		goto err_filter;
+	}
+	hooks->registered = true;
+	for (i = 0; i < hooks->installed; i++)
+		hooks->by_ip[i]->live = true;
+out:
 	pr_info("%s: %u of %u driver->kernel taps hooked on %s\n", cls->name,
 		hooks->installed, cls->nhooks, cls->kernel);
 	return hooks;
+
+err_filter:
+	ftrace_free_filter(&hooks->ops);
+	kfree(hooks->by_ip);
+err_free:
+	kfree(hooks);
+	return ERR_PTR(err);
 }
 
 void shadow_hooks_remove(struct shadow_hooks *hooks)
 {
 	unsigned int i;
+	int err;
 
 	if (IS_ERR_OR_NULL(hooks))
 		return;
-	for (i = hooks->cls->nhooks; i > 0; i--)
-		uninstall(&hooks->hook[i - 1]);
+	if (hooks->registered) {
+		err = unregister_ftrace_function(&hooks->ops);
+		if (err)
+			pr_err("%s: cannot unhook the taps: %d\n",
+			       hooks->cls->name, err);
+		for (i = 0; i < hooks->installed; i++)
+			hooks->by_ip[i]->live = false;
+		ftrace_free_filter(&hooks->ops);
+	}
+	kfree(hooks->by_ip);
 	kfree(hooks);
 }
 

@@ -46,7 +46,8 @@ struct tap_info {
 
 /* A driver->kernel tap: the exported function to redirect with ftrace. */
 struct tap_hook {
-	const char *symbol;	/* for ftrace_set_filter() */
+	const char *symbol;	/* its name, for messages and debugfs */
+	unsigned long target;	/* the function, for ftrace_set_filter_ip() */
 	unsigned long wrapper;	/* generated wrapper, same prototype */
 	unsigned int id;	/* index into the class's tap_info */
 };

@@ -429,6 +429,8 @@ static void emit_source(struct buf *b, const struct spec *spec,
 			id = id_name(spec, e);
 			name = fn_name("tap", spec, e);
 			buf_printf(b, "\t{\n\t\t.symbol = \"%s\",\n", e->name);
+			buf_printf(b, "\t\t.target = (unsigned long)%s,\n",
+				   e->name);
 			buf_printf(b, "\t\t.wrapper = (unsigned long)%s,\n",
 				   name);
 			buf_printf(b, "\t\t.id = %s,\n\t},\n", id);
