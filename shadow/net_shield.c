@@ -279,10 +279,10 @@ static struct ftrace_ops stats_ops = {
  */
 void shadow_shield_init(void)
 {
-	static const char sym[] = "dev_get_stats";
 	int err;
 
-	err = ftrace_set_filter(&stats_ops, (unsigned char *)sym, sizeof(sym) - 1, 0);
+	/* By address: a filter by name walks every traceable function. */
+	err = ftrace_set_filter_ip(&stats_ops, (unsigned long)dev_get_stats, 0, 0);
 	if (!err)
 		err = register_ftrace_function(&stats_ops);
 	if (err) {
