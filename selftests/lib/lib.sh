@@ -36,16 +36,28 @@ skip() { echo "SKIP: $*"; exit $KSFT_SKIP; }
 # now_ms: monotonic enough for polling (busybox date has no %N).
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 
-# busywait TIMEOUT_MS CMD...: run CMD until it succeeds or time runs out.
+# nap SECONDS: sleep without forking a sleep(1), by timing out a read on a
+# pipe nothing writes to (a fork and exec cost 130 ms on the debug kernel
+# under TCG, so a polling loop around sleep(1) kept its vCPU busy).
+nap()
+{
+	[[ -n ${NAP_FD:-} ]] || exec {NAP_FD}<> <(:)
+	read -r -t "$1" -u "$NAP_FD" _ || :
+}
+
+# busywait TIMEOUT_MS CMD...: run CMD until it succeeds or time runs out
+# (the clock read in place: $(now_ms) would fork a subshell each time).
 busywait()
 {
-	local timeout_ms=$1 start
+	local timeout_ms=$1 t deadline
 	shift
 
-	start=$(now_ms)
+	t=${EPOCHREALTIME/./}
+	deadline=$((t / 1000 + timeout_ms))
 	until "$@"; do
-		(( $(now_ms) - start >= timeout_ms )) && return 1
-		sleep 0.05
+		t=${EPOCHREALTIME/./}
+		((t / 1000 >= deadline)) && return 1
+		nap 0.05
 	done
 }
 

@@ -104,23 +104,14 @@ swap_start_on()
 # The stream: one TCP connection to the peer at $RATE_KBIT until
 # stream_stop, carrying 64 KiB blocks cycled from a random MiB; the peer
 # keeps only the MD5 and the length of what it received, so a long run
-# costs no memory.
+# costs no memory. One process sends it (tcpsend): a shell loop forking
+# for each block kept the debug kernel's vCPU busy on its own.
 STREAM_PORT=5202
 
 stream_send()
 {
-	local i=0 pause
-
-	pause=$(awk -v r="$RATE_KBIT" 'BEGIN { printf "%.3f", 65536 * 8 / (r * 1000) }')
-	exec 3>"/dev/tcp/$PEER_IP/$STREAM_PORT" || return 1
-	while [[ ! -e /tmp/stream.stop ]]; do
-		dd if=/tmp/stream.base bs=65536 skip=$((i % 16)) count=1 2>/dev/null >&3 ||
-			return 1
-		i=$((i + 1))
-		echo $i >/tmp/stream.sent
-		sleep "$pause"
-	done
-	exec 3>&-
+	tcpsend -c "$PEER_IP" -p $STREAM_PORT -r "$RATE_KBIT" -f /tmp/stream.base \
+		-n /tmp/stream.sent -s /tmp/stream.stop
 }
 
 stream_start()
