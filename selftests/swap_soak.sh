@@ -56,16 +56,17 @@ tracked() { shadowctl -j obj show | jq -c '[.[] | .type] | group_by(.) | map({(.
 # swap_to I MODEL: swap I onto MODEL's NIC; its time (us) in $took.
 swap_to()
 {
-	local i=$1 to=$2 out rc
+	local i=$1 to=$2 out rc result
 
 	out=$(shadowctl -j swap dev "$dev" to "${nic_addr[$to]}" timeout "$SWAP_MS")
 	rc=$?
-	if [[ $rc -ne 0 ]] || ! jqt '.result == "swapped"' <<<"$out"; then
+	# One jq per swap: it takes a second to start on the debug kernel.
+	read -r result took < <(jq -r '"\(.result) \(.phases_us.total)"' <<<"$out")
+	if [[ $rc -ne 0 || $result != swapped ]]; then
 		log "swap $i onto $to: exit $rc: $out"
 		return 1
 	fi
-	took=$(jq '.phases_us.total' <<<"$out")
-	[[ $(cat "/sys/class/net/$dev/ifindex") == "$ifindex" ]] ||
+	[[ $(<"/sys/class/net/$dev/ifindex") == "$ifindex" ]] ||
 		{ log "swap $i: ifindex changed"; return 1; }
 }
 
