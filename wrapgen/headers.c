@@ -36,6 +36,20 @@ struct lookup {
 	int nsyms;
 };
 
+/*
+ * The parse in flight. wrapgen dies on the first error; what the parse
+ * holds is kept here, so that headers_release() can give it back when a
+ * caller goes on after an error (the fuzz target does).
+ */
+static struct {
+	CXIndex idx;
+	CXTranslationUnit tu;
+	struct CXUnsavedFile *unsaved;
+	struct buf src;
+	struct lookup lk;
+	char where[4096];
+} parse;
+
 static int sym_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct sym *)a)->name,
@@ -58,21 +72,25 @@ static char *str(CXString cs)
 	return s;
 }
 
-/* "FILE:LINE" of a cursor, for messages. */
-static char *where(CXCursor c)
+/*
+ * "FILE:LINE" of a cursor, for messages: in a buffer of the parse's, as
+ * one message at a time names one place, so that a message that dies
+ * leaves nothing to free.
+ */
+static const char *where(CXCursor c)
 {
 	CXSourceLocation loc = clang_getCursorLocation(c);
 	unsigned int line;
 	CXFile file;
-	char *f, *w;
+	char *f;
 
 	clang_getSpellingLocation(loc, &file, &line, NULL, NULL);
 	if (!file)
-		return xstrdup("<built-in>");
+		return "<built-in>";
 	f = str(clang_getFileName(file));
-	w = xasprintf("%s:%u", f, line);
+	snprintf(parse.where, sizeof(parse.where), "%s:%u", f, line);
 	free(f);
-	return w;
+	return parse.where;
 }
 
 /* "#define foo foo": the arch says it has its own foo; still a function. */
@@ -299,7 +317,7 @@ static void resolve_member(const struct spec *spec, struct entry *e,
 {
 	struct member_find mf = { .name = e->name, .found = false };
 	CXType t;
-	char *loc;
+	const char *loc;
 
 	if (!s || !s->has_record)
 		die(EXIT_SPEC, "%s:%d: table %s: no struct %s in the headers",
@@ -322,13 +340,12 @@ static void resolve_member(const struct spec *spec, struct entry *e,
 	e->present = true;
 	if (kind_tapped(e->kind))
 		make_proto(spec, e, t, mf.c, "member", loc);
-	free(loc);
 }
 
 static void resolve_export(const struct spec *spec, struct entry *e,
 			   struct sym *s)
 {
-	char *loc;
+	const char *loc;
 
 	/* optional: absent, or not a real function, on this kernel */
 	if ((e->flags & F_OPTIONAL) && s && (s->has_macro || s->is_inline))
@@ -359,7 +376,6 @@ static void resolve_export(const struct spec *spec, struct entry *e,
 		loc = where(s->func);
 		make_proto(spec, e, clang_getCursorType(s->func), s->func,
 			   "function", loc);
-		free(loc);
 	}
 }
 
@@ -407,55 +423,77 @@ static void add_name(struct lookup *lk, const char *name)
 	lk->syms[lk->nsyms++].name = name;
 }
 
-void headers_resolve(struct spec *spec, char **cflags, int ncflags)
+/* Give back what the parse in flight holds; also after an error. */
+void headers_release(void)
 {
-	struct CXUnsavedFile tu_file;
-	struct lookup lk = { NULL, 0 };
-	struct buf src = { NULL, 0, 0 };
-	CXTranslationUnit tu;
+	if (parse.tu)
+		clang_disposeTranslationUnit(parse.tu);
+	if (parse.idx)
+		clang_disposeIndex(parse.idx);
+	free(parse.unsaved);
+	free(parse.lk.syms);
+	free(parse.src.s);
+	memset(&parse, 0, sizeof(parse));
+}
+
+/*
+ * Resolve every entry of @spec against the headers its includes name,
+ * parsed with @cflags; @files stand in for headers of those paths (the
+ * fuzz target's), NULL for none. The first error dies.
+ */
+void headers_resolve(struct spec *spec, char **cflags, int ncflags,
+		     const struct header_file *files, int nfiles)
+{
+	struct lookup *lk = &parse.lk;
+	struct buf *src = &parse.src;
+	struct CXUnsavedFile *unsaved;
 	enum CXErrorCode rc;
-	CXIndex idx;
 	int i, j;
 
+	headers_release();
 	for (i = 0; i < spec->nincludes; i++)
-		buf_printf(&src, "#include <%s>\n", spec->includes[i]);
+		buf_printf(src, "#include <%s>\n", spec->includes[i]);
 	for (i = 0; i < spec->ntables; i++)
-		add_name(&lk, spec->tables[i]);
+		add_name(lk, spec->tables[i]);
 	for (i = 0; i < spec->nentries; i++)
 		if (!spec->entries[i].table)
-			add_name(&lk, spec->entries[i].name);
-	qsort(lk.syms, lk.nsyms, sizeof(struct sym), sym_cmp);
-	for (i = 0, j = 0; i < lk.nsyms; i++)	/* a table may share a name */
-		if (!j || strcmp(lk.syms[j - 1].name, lk.syms[i].name))
-			lk.syms[j++] = lk.syms[i];
-	lk.nsyms = j;
+			add_name(lk, spec->entries[i].name);
+	qsort(lk->syms, lk->nsyms, sizeof(struct sym), sym_cmp);
+	for (i = 0, j = 0; i < lk->nsyms; i++)	/* a table may share a name */
+		if (!j || strcmp(lk->syms[j - 1].name, lk->syms[i].name))
+			lk->syms[j++] = lk->syms[i];
+	lk->nsyms = j;
 
-	tu_file.Filename = TU_NAME;
-	tu_file.Contents = src.s;
-	tu_file.Length = src.len;
-	idx = clang_createIndex(0, 0);
-	rc = clang_parseTranslationUnit2(idx, TU_NAME,
+	unsaved = xmalloc((nfiles + 1) * sizeof(*unsaved));
+	parse.unsaved = unsaved;
+	unsaved[0].Filename = TU_NAME;
+	unsaved[0].Contents = src->s;
+	unsaved[0].Length = src->len;
+	for (i = 0; i < nfiles; i++) {
+		unsaved[i + 1].Filename = files[i].path;
+		unsaved[i + 1].Contents = files[i].text;
+		unsaved[i + 1].Length = files[i].len;
+	}
+	parse.idx = clang_createIndex(0, 0);
+	rc = clang_parseTranslationUnit2(parse.idx, TU_NAME,
 					 (const char * const *)cflags, ncflags,
-					 &tu_file, 1,
+					 unsaved, nfiles + 1,
 					 CXTranslationUnit_DetailedPreprocessingRecord |
 					 CXTranslationUnit_SkipFunctionBodies,
-					 &tu);
+					 &parse.tu);
 	if (rc != CXError_Success)
 		die(EXIT_SPEC, "%s: libclang could not parse the headers (error %d)",
 		    spec->path, rc);
-	check_diags(spec, tu);
-	clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &lk);
+	check_diags(spec, parse.tu);
+	clang_visitChildren(clang_getTranslationUnitCursor(parse.tu), visit_top, lk);
 
 	for (i = 0; i < spec->nentries; i++) {
 		struct entry *e = &spec->entries[i];
 
 		if (e->table)
-			resolve_member(spec, e, find_sym(&lk, e->table));
+			resolve_member(spec, e, find_sym(lk, e->table));
 		else
-			resolve_export(spec, e, find_sym(&lk, e->name));
+			resolve_export(spec, e, find_sym(lk, e->name));
 	}
-	clang_disposeTranslationUnit(tu);
-	clang_disposeIndex(idx);
-	free(lk.syms);
-	free(src.s);
+	headers_release();
 }

@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 		regen = xasprintf("scripts/regen-taps -f %s", eo.kname);
 		eo.regen = regen;
 	}
-	headers_resolve(&spec, cflags, ncflags);
+	headers_resolve(&spec, cflags, ncflags, NULL, 0);
 	rc = emit(&spec, &eo);
 	spec_free(&spec);
 	for (i = nargs; i < ncflags; i++)

@@ -118,7 +118,15 @@ void cflags_from_cmd(const char *cmdfile, const char *kdir,
 		     char ***argv, int *argc);
 
 /* headers.c */
-void headers_resolve(struct spec *spec, char **cflags, int ncflags);
+struct header_file {		/* a header given as text, not read from disk */
+	const char *path;
+	const char *text;
+	size_t len;
+};
+
+void headers_resolve(struct spec *spec, char **cflags, int ncflags,
+		     const struct header_file *files, int nfiles);
+void headers_release(void);
 
 /* emit.c */
 struct emit_opts {

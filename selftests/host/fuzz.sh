@@ -2,17 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The host's fuzz targets under libFuzzer with ASan and UBSan: wrapgen's
-# spec parser (wrapgen/fuzz/spec_fuzz.c) and shadowctl's reply decoder
+# spec parser (wrapgen/fuzz/spec_fuzz.c), its header side over libclang
+# (wrapgen/fuzz/headers_fuzz.c) and shadowctl's reply decoder
 # (migrate-agent/fuzz/decode_fuzz.c). Each first replays its corpus in the
 # repository, then fuzzes for FUZZ_SECONDS (default 30) from that corpus
-# and its seeds: the specs in the tree, and the unit tests' messages. Any
+# and its seeds: the specs in the tree, the hand-written headers of its
+# corpus, and the unit tests' messages. Any
 # crash, sanitizer report or leak fails; the input that caused it is left
 # in build/fuzz/ and its path printed. What the fuzzers add to the corpus
 # stays in build/fuzz/ (commit a minimized crash input, not the lot).
 # Prints executions, their rate and coverage per target.
 # Exit 0 pass, 1 fail, 4 skip (no clang with libFuzzer).
 #
-#	FUZZ_SECONDS=600 selftests/host/fuzz.sh [spec|decode]...
+#	FUZZ_SECONDS=600 selftests/host/fuzz.sh [spec|headers|decode]...
 
 set -o pipefail
 export LC_ALL=C
@@ -34,6 +36,7 @@ fuzzer()
 {
 	case $1 in
 	spec) echo "$TOP/build/host/fuzz/spec_fuzz" ;;
+	headers) echo "$TOP/build/host/fuzz/headers_fuzz" ;;
 	decode) echo "$TOP/build/migrate-agent/fuzz/decode_fuzz" ;;
 	esac
 }
@@ -43,6 +46,7 @@ corpus()
 {
 	case $1 in
 	spec) echo "$TOP/wrapgen/fuzz/corpus/spec" ;;
+	headers) echo "$TOP/wrapgen/fuzz/corpus/headers" ;;
 	decode) echo "$TOP/migrate-agent/fuzz/corpus/decode" ;;
 	esac
 }
@@ -51,7 +55,8 @@ t_build()
 {
 	make -s -C "$TOP/wrapgen" fuzz
 	make -s -C "$TOP/migrate-agent" fuzz test
-	rm -rf "$OUT/seeds" && mkdir -p "$OUT/seeds/spec" "$OUT/seeds/decode"
+	rm -rf "$OUT/seeds" &&
+		mkdir -p "$OUT/seeds/spec" "$OUT/seeds/headers" "$OUT/seeds/decode"
 	cp "$TOP"/taps/*.spec "$TOP"/wrapgen/tests/*.spec "$OUT/seeds/spec/"
 	SC_SEED_DIR=$OUT/seeds/decode "$TOP/build/migrate-agent/decode_test" \
 		> /dev/null
@@ -63,6 +68,7 @@ options()
 {
 	local opts=(-artifact_prefix="$OUT/$1-" -print_final_stats=1)
 	[[ $1 == spec ]] && opts+=(-dict="$TOP/wrapgen/fuzz/spec.dict")
+	[[ $1 == headers ]] && opts+=(-dict="$TOP/wrapgen/fuzz/headers.dict")
 	printf '%s\n' "${opts[@]}"
 }
 
@@ -107,9 +113,9 @@ t_fuzz()
 }
 
 names=("$@")
-[[ ${#names[@]} -gt 0 ]] || names=(spec decode)
+[[ ${#names[@]} -gt 0 ]] || names=(spec headers decode)
 for name in "${names[@]}"; do
-	[[ -n $(fuzzer "$name") ]] || { echo "no fuzz target \"$name\" (spec, decode)"; exit 1; }
+	[[ -n $(fuzzer "$name") ]] || { echo "no fuzz target \"$name\" (spec, headers, decode)"; exit 1; }
 done
 
 mkdir -p "$OUT"
