@@ -26,6 +26,19 @@
 #endif
 
 /*
+ * The flags of an ops that redirects a traced call: the handler changes
+ * the ip, must not recurse into itself, and where ftrace passes no
+ * arguments of its own (no DYNAMIC_FTRACE_WITH_ARGS) it needs the saved
+ * registers to change the ip in.
+ */
+#ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+#define SHADOW_FTRACE_REDIRECT	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION)
+#else
+#define SHADOW_FTRACE_REDIRECT	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION | \
+				 FTRACE_OPS_FL_SAVE_REGS)
+#endif
+
+/*
  * 6.2 moved a dump's parsed attributes into an embedded genl_info; Kbuild
  * probes the headers for it (SHADOW_HAVE_GENL_INFO_DUMP).
  */

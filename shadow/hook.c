@@ -162,11 +162,7 @@ static int probe_one(struct shadow_hook *h)
 {
 	struct ftrace_ops probe = {
 		.func = probe_handler,
-		.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION |
-#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-			 FTRACE_OPS_FL_SAVE_REGS |
-#endif
-			 0,
+		.flags = SHADOW_FTRACE_REDIRECT,
 	};
 	int err;
 
@@ -226,11 +222,7 @@ struct shadow_hooks *shadow_hooks_install(const struct tap_class *cls)
 		goto err_free;
 	}
 	hooks->ops.func = handler;
-	hooks->ops.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION |
-#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-			   FTRACE_OPS_FL_SAVE_REGS |
-#endif
-			   FTRACE_OPS_FL_PERMANENT;
+	hooks->ops.flags = SHADOW_FTRACE_REDIRECT | FTRACE_OPS_FL_PERMANENT;
 	filter_all(hooks);
 	if (!hooks->installed) {
 		err = -ENOENT;

@@ -263,11 +263,7 @@ static void notrace stats_redirect(unsigned long ip, unsigned long parent_ip,
 
 static struct ftrace_ops stats_ops = {
 	.func = stats_redirect,
-	.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION |
-#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-		 FTRACE_OPS_FL_SAVE_REGS |
-#endif
-		 0,
+	.flags = SHADOW_FTRACE_REDIRECT,
 };
 
 /**
