@@ -13,6 +13,9 @@
  * change (to unbind the driver under it). "shield_delay_us" makes the
  * shield's breakpoint handler wait that long before it puts a probe's
  * store back (a slow trap, to widen the window net_probe_rtnl.c closes).
+ * "hold_phase" (a SHADOW_STATE_ value: parking, parked, binding or
+ * replaying) and "hold_phase_ms" make the next swap that reaches that
+ * phase wait there, once (to remove a device or unload a module in it).
  * On a kernel with fault injection, writing N to "fail_swap_nth" makes
  * the next swap's N-th fallible call fail (the kernel's fail-nth, for the
  * swap's worker); "fail_swap_left" then reads 0 if the fault was met, or
@@ -65,6 +68,8 @@ void shadow_debugfs_init(void)
 	debugfs_create_u32("hold_register_ms", 0600, dir, &shadow_net_hold_register_ms);
 	debugfs_create_u32("hold_change_mtu_ms", 0600, dir, &shadow_net_hold_change_mtu_ms);
 	debugfs_create_u32("shield_delay_us", 0600, dir, &shadow_shield_delay_us);
+	debugfs_create_u32("hold_phase", 0600, dir, &shadow_swap_hold_phase);
+	debugfs_create_u32("hold_phase_ms", 0600, dir, &shadow_swap_hold_phase_ms);
 	if (IS_ENABLED(CONFIG_FAULT_INJECTION)) {
 		debugfs_create_u32("fail_swap_nth", 0600, dir, &shadow_swap_fail_nth);
 		debugfs_create_u32("fail_swap_left", 0400, dir, &shadow_swap_fail_left);

@@ -267,9 +267,16 @@ int shadow_net_detach(struct shadow_net_dev *sd, bool idle)
 	WRITE_ONCE(sd->detached, true);
 	if (sd->swap)
 		wake_up(&sd->swap->link_wq);
-	WRITE_ONCE(ndev->netdev_ops, sd->ops.orig_ndo);
-	if (sd->ops.orig_eto)
-		WRITE_ONCE(ndev->ethtool_ops, sd->ops.orig_eto);
+	/*
+	 * A parked interface keeps the parked tables: the old driver's are
+	 * gone with it, and a new driver unregistering before the replay gave
+	 * it its tables was never opened (the parked stop does nothing).
+	 */
+	if (READ_ONCE(ndev->netdev_ops) != &shadow_parked_ndo) {
+		WRITE_ONCE(ndev->netdev_ops, sd->ops.orig_ndo);
+		if (sd->ops.orig_eto)
+			WRITE_ONCE(ndev->ethtool_ops, sd->ops.orig_eto);
+	}
 	list_del(&sd->node);
 	mutex_unlock(&devs_lock);
 	shadow_nl_event(sd, SHADOW_STATE_DETACHED);

@@ -46,6 +46,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <linux/kmod.h>
@@ -86,6 +87,29 @@ static void set_state(struct shadow_net_dev *sd, u32 state)
 static void mark(struct shadow_swap *sw, enum shadow_swap_mark m)
 {
 	sw->t[m] = ktime_get_ns();
+}
+
+u32 shadow_swap_hold_phase;
+u32 shadow_swap_hold_phase_ms;
+
+/*
+ * debugfs, for tests: the next swap to reach phase hold_phase (a
+ * SHADOW_STATE_ value) waits hold_phase_ms there, once, so that a test
+ * can remove a device or unload a module in that phase. Each hold is
+ * where the swap holds no lock: after the park, waiting for the device
+ * before the bind (a probe meanwhile is claimed), at a probe's claim
+ * (before the probe takes RTNL), before the replay.
+ */
+static void hold_in(struct shadow_net_dev *sd, u32 state)
+{
+	u32 ms = READ_ONCE(shadow_swap_hold_phase_ms);
+
+	might_sleep();
+	if (!ms || cmpxchg(&shadow_swap_hold_phase, state, 0) != state)
+		return;
+	netdev_info(sd->ndev, "shadow: swap %u: holding %u ms in phase %u (debugfs hold_phase)\n",
+		    sd->swap->seq, ms, state);
+	msleep(ms);
 }
 
 /**
@@ -322,6 +346,9 @@ void shadow_swap_absorb_unregister(struct shadow_net_dev *sd)
 		sw->absorbed_unregister = true;
 		ops = sd->ops.orig_ndo;
 	} else {
+		if (sw->reattached && !sw->reason[0])
+			shadow_swap_reason(sw, "%s unregistered the interface it had taken (its probe failed after the register, or its device went)",
+					   sw->new_driver);
 		sw->reattached = false;
 		ops = sw->new_ndo;
 	}
@@ -460,6 +487,9 @@ static int bus_event(struct notifier_block *nb, unsigned long action, void *data
 			WRITE_ONCE(sd->state, SHADOW_STATE_BINDING);
 		}
 		spin_unlock(&swap_lock);
+		/* The swap waits for this probe's end (sw->bound): sd lives. */
+		if (sd)
+			hold_in(sd, SHADOW_STATE_BINDING);
 		return NOTIFY_DONE;
 	}
 	for (i = 0; i < SWAPS_MAX; i++) {
@@ -795,10 +825,19 @@ static int bind(struct shadow_swap *sw, const char *name)
 	struct device *dev = bus_find_device_by_name(&pci_bus_type, NULL, name);
 	u64 t, before, own_before;
 	struct pci_dev *pdev;
+	bool claimed;
 	int ret = 0;
 
 	if (!dev)
 		return 1;	/* not here yet: hot-plug will probe it */
+	spin_lock(&swap_lock);
+	claimed = sw->claim_dev == dev;
+	spin_unlock(&swap_lock);
+	if (claimed) {
+		/* It came (hot-plug) while the swap waited: its probe is ours. */
+		ret = 1;
+		goto out;
+	}
 	if (dev->driver) {
 		shadow_swap_reason(sw, "%s is bound to %s; unbind it first",
 				   name, dev->driver->name);
@@ -921,6 +960,7 @@ static int adopt(struct shadow_net_dev *sd, const char *want, const char *driver
 	reinit_completion(&sw->bound);
 	sw->waiting = true;
 	spin_unlock(&swap_lock);
+	hold_in(sd, SHADOW_STATE_PARKED);
 
 	start = ktime_get_ns();
 	err = want[0] ? bind(sw, want) : driver[0] ? bind_driver(sw, driver) : 1;
@@ -1131,7 +1171,17 @@ static int replay_or_drop(struct shadow_net_dev *sd)
 	int err;
 
 	set_state(sd, SHADOW_STATE_REPLAYING);
+	hold_in(sd, SHADOW_STATE_REPLAYING);
 	rtnl_lock();
+	/*
+	 * The new driver unregistered the interface since its probe (its
+	 * device went): the detach, under RTNL too, left it the parked
+	 * tables, and the unregister waits for the swap's reference.
+	 */
+	if (READ_ONCE(sd->detached)) {
+		rtnl_unlock();
+		return -ENODEV;
+	}
 	err = shadow_replay(sd);
 	rtnl_unlock();
 	mark(sw, SWAP_T_REPLAYED);
@@ -1156,6 +1206,7 @@ static void swap_run(struct work_struct *work)
 		rtnl_lock();
 		park(sd);
 		rtnl_unlock();
+		hold_in(sd, SHADOW_STATE_PARKING);
 		err = unbind_old(sd);
 		if (err && !sw->absorbed_unregister) {
 			/* The driver is still there: give the interface back. */
@@ -1193,6 +1244,10 @@ static void swap_run(struct work_struct *work)
 		return;
 	}
 	err = replay_or_drop(sd);
+	if (READ_ONCE(sd->detached)) {
+		finish(sd, true);	/* says it was unregistered */
+		return;
+	}
 	if (err && !sw->err)
 		sw->err = err;
 	if (err && can_roll_back(sw)) {
