@@ -403,18 +403,40 @@ static void detach(struct net_device *dev)
 		shadow_net_detach(sd, false);
 }
 
-/* A departing driver's unregister and free of a swapped interface. */
+/*
+ * A departing driver's unregister and free of a swapped interface: the old
+ * driver's while parking; a new driver's probe that fails before it took
+ * the interface, while binding. A new driver that had taken it (its
+ * device went, or its probe failed after the register) is decided under
+ * RTNL (shadow_swap_absorb_departing()), and its free is absorbed too.
+ */
 #define SWAP_ABSORBS	(BIT(SHADOW_STATE_PARKING) | BIT(SHADOW_STATE_BINDING))
+#define SWAP_DEPARTS	(BIT(SHADOW_STATE_BINDING) | BIT(SHADOW_STATE_REPLAYING))
+
+static struct shadow_net_dev *absorbs_unregister(struct net_device *dev)
+{
+	struct shadow_net_dev *sd = shadow_swap_of(dev, SWAP_ABSORBS);
+
+	/* A new driver that had taken it: not without RTNL (departs). */
+	if (sd && READ_ONCE(sd->state) == SHADOW_STATE_BINDING && sd->swap->reattached)
+		return NULL;
+	return sd;
+}
 
 void shadow_net_unregister_netdev(struct net_device *dev)
 {
-	struct shadow_net_dev *sd = shadow_swap_of(dev, SWAP_ABSORBS);
+	struct shadow_net_dev *sd = absorbs_unregister(dev);
 
 	if (sd) {
 		shadow_swap_absorb_unregister(sd);
 		return;
 	}
 	rtnl_lock();
+	sd = shadow_swap_of(dev, SWAP_DEPARTS);
+	if (sd && shadow_swap_absorb_departing(sd)) {
+		rtnl_unlock();
+		return;
+	}
 	detach(dev);
 	rtnl_unlock();
 	unregister_netdev(dev);
@@ -422,20 +444,28 @@ void shadow_net_unregister_netdev(struct net_device *dev)
 
 void shadow_net_unregister_netdevice_queue(struct net_device *dev, struct list_head *head)
 {
-	struct shadow_net_dev *sd = shadow_swap_of(dev, SWAP_ABSORBS);
+	struct shadow_net_dev *sd = absorbs_unregister(dev);
 
 	if (sd) {
 		shadow_swap_absorb_unregister(sd);
 		return;
 	}
-	detach(dev);	/* the caller holds RTNL */
+	/* the caller holds RTNL */
+	sd = shadow_swap_of(dev, SWAP_DEPARTS);
+	if (sd && shadow_swap_absorb_departing(sd))
+		return;
+	detach(dev);
 	unregister_netdevice_queue(dev, head);
 }
 
 void shadow_net_free_netdev(struct net_device *dev)
 {
-	struct shadow_net_dev *sd = shadow_swap_of(dev, SWAP_ABSORBS);
+	struct shadow_net_dev *sd = shadow_swap_of(dev, SWAP_ABSORBS | SWAP_DEPARTS);
 
+	/* Replaying, only the free of a driver that departed (absorbed). */
+	if (sd && READ_ONCE(sd->state) == SHADOW_STATE_REPLAYING &&
+	    !READ_ONCE(sd->swap->departing))
+		sd = NULL;
 	if (sd) {
 		shadow_swap_absorb_free(sd);
 		return;

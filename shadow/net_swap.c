@@ -349,6 +349,8 @@ void shadow_swap_absorb_unregister(struct shadow_net_dev *sd)
 		if (sw->reattached && !sw->reason[0])
 			shadow_swap_reason(sw, "%s unregistered the interface it had taken (its probe failed after the register, or its device went)",
 					   sw->new_driver);
+		if (sw->reattached)
+			WRITE_ONCE(sw->departing, true);
 		sw->reattached = false;
 		ops = sw->new_ndo;
 	}
@@ -357,6 +359,54 @@ void shadow_swap_absorb_unregister(struct shadow_net_dev *sd)
 	err = swap_device_move(&ndev->dev, NULL, DPM_ORDER_NONE);
 	if (err)
 		netdev_err(ndev, "shadow: cannot move off the departing device (%d)\n", err);
+}
+
+/**
+ * shadow_swap_absorb_departing() - a new driver's unregister after its probe
+ * @sd: the interface, being swapped in phase binding or replaying
+ *
+ * The new driver unregisters the interface it had taken (its device went
+ * during the probe or since, or its probe failed after the register)
+ * before the replay gave it its tables: it was never opened, so the swap
+ * takes the interface back, as from a probe that fails, and rolls back or
+ * parks. Decided under RTNL, which the replay takes to give the driver
+ * its tables: either the replay sees the interface gone from the driver,
+ * or this sees the tables given and leaves the unregister to the kernel.
+ *
+ * Context: RTNL held. The registry's reference keeps @sd: only the
+ * unregister detaches it.
+ * Return: true when absorbed.
+ */
+bool shadow_swap_absorb_departing(struct shadow_net_dev *sd)
+{
+	u32 state = READ_ONCE(sd->state);
+	struct shadow_swap *sw;
+
+	ASSERT_RTNL();
+	/* In these phases the swap cannot end without RTNL: sd->swap holds. */
+	if (state != SHADOW_STATE_BINDING && state != SHADOW_STATE_REPLAYING)
+		return false;
+	sw = sd->swap;
+	if (!sw || !sw->reattached || READ_ONCE(sd->ndev->netdev_ops) != &shadow_parked_ndo)
+		return false;
+	shadow_swap_absorb_unregister(sd);
+	return true;
+}
+
+/*
+ * A new driver that let go of the interface it had taken frees it in its
+ * own task (its remove, or its probe's unwind): wait for that free before
+ * another driver is handed the interface, or it is left parked.
+ */
+static void wait_departed(struct shadow_net_dev *sd)
+{
+	struct shadow_swap *sw = sd->swap;
+
+	if (!READ_ONCE(sw->departing))
+		return;
+	if (!wait_for_completion_timeout(&sw->departed, msecs_to_jiffies(30000)))
+		netdev_warn(sd->ndev, "shadow: swap %u: %s did not free the interface within 30 s\n",
+			    sw->seq, sw->new_driver);
 }
 
 /* The old driver's free_netdev(), absorbed: only its NAPI instances go. */
@@ -386,6 +436,9 @@ void shadow_swap_absorb_free(struct shadow_net_dev *sd)
 	 * end this module sees).
 	 */
 	shadow_probe_rtnl_release(sd->swap);
+	/* The departing driver's last touch of the interface. */
+	if (READ_ONCE(sd->swap->departing))
+		complete(&sd->swap->departed);
 }
 
 /* Phase PARKING, second half: the old driver leaves its device. */
@@ -958,6 +1011,8 @@ static int adopt(struct shadow_net_dev *sd, const char *want, const char *driver
 	sw->reattached = false;
 	sw->bound_err = 0;
 	reinit_completion(&sw->bound);
+	WRITE_ONCE(sw->departing, false);
+	reinit_completion(&sw->departed);
 	sw->waiting = true;
 	spin_unlock(&swap_lock);
 	hold_in(sd, SHADOW_STATE_PARKED);
@@ -1007,6 +1062,7 @@ static int adopt(struct shadow_net_dev *sd, const char *want, const char *driver
 		}
 		put_device(claimed);
 	}
+	wait_departed(sd);
 
 	if (err)
 		return err;
@@ -1180,6 +1236,12 @@ static int replay_or_drop(struct shadow_net_dev *sd)
 	 */
 	if (READ_ONCE(sd->detached)) {
 		rtnl_unlock();
+		return -ENODEV;
+	}
+	/* It let go of the interface since its probe (absorbed): roll back. */
+	if (!sw->reattached) {
+		rtnl_unlock();
+		wait_departed(sd);
 		return -ENODEV;
 	}
 	err = shadow_replay(sd);
@@ -1490,6 +1552,7 @@ int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 	}
 	INIT_WORK(&sw->work, swap_work);
 	init_completion(&sw->bound);
+	init_completion(&sw->departed);
 	init_waitqueue_head(&sw->link_wq);
 	sw->sd = sd;
 	sw->restart = restart;

@@ -131,6 +131,14 @@ struct shadow_swap {
 	bool reattached;		/* its register became a re-attach */
 	int bound_err;
 	struct completion bound;
+	/*
+	 * It unregistered the interface it had taken (its device went, or its
+	 * probe failed after the register), in its own task: no other driver
+	 * is handed the interface before that task's free_netdev() (absorbed)
+	 * completes departed. Set under RTNL, reset by adopt() once waited for.
+	 */
+	bool departing;
+	struct completion departed;
 	struct shadow_shield shield;		/* from the claim to the re-attach */
 	/* RTNL across the probe (net_probe_rtnl.c): the probing task's own. */
 	unsigned int rtnl_depth;	/* its holds: the swap's and the driver's */
@@ -181,6 +189,7 @@ struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_d
 				     unsigned int txqs, unsigned int rxqs);
 int shadow_swap_reattach(struct shadow_net_dev *sd);
 void shadow_swap_absorb_unregister(struct shadow_net_dev *sd);
+bool shadow_swap_absorb_departing(struct shadow_net_dev *sd);
 void shadow_swap_absorb_free(struct shadow_net_dev *sd);
 void shadow_swap_carrier(struct shadow_net_dev *sd, bool on);
 struct shadow_swap *shadow_swap_probing(void);
