@@ -269,8 +269,8 @@ int shadow_net_detach(struct shadow_net_dev *sd, bool idle)
 		wake_up(&sd->swap->link_wq);
 	/*
 	 * A parked interface keeps the parked tables: the old driver's are
-	 * gone with it, and a new driver unregistering before the replay gave
-	 * it its tables was never opened (the parked stop does nothing).
+	 * gone with it, and a new driver the replay has not given its tables
+	 * was never opened (the parked stop does nothing).
 	 */
 	if (READ_ONCE(ndev->netdev_ops) != &shadow_parked_ndo) {
 		WRITE_ONCE(ndev->netdev_ops, sd->ops.orig_ndo);

@@ -417,10 +417,18 @@ static struct shadow_net_dev *absorbs_unregister(struct net_device *dev)
 {
 	struct shadow_net_dev *sd = shadow_swap_of(dev, SWAP_ABSORBS);
 
-	/* A new driver that had taken it: not without RTNL (departs). */
+	/* A new driver that had taken it: not without RTNL (departs()). */
 	if (sd && READ_ONCE(sd->state) == SHADOW_STATE_BINDING && sd->swap->reattached)
 		return NULL;
 	return sd;
+}
+
+/* Under RTNL: a new driver lets go of the interface it had taken. */
+static bool departs(struct net_device *dev)
+{
+	struct shadow_net_dev *sd = shadow_swap_of(dev, SWAP_DEPARTS);
+
+	return sd && shadow_swap_absorb_departing(sd);
 }
 
 void shadow_net_unregister_netdev(struct net_device *dev)
@@ -432,8 +440,7 @@ void shadow_net_unregister_netdev(struct net_device *dev)
 		return;
 	}
 	rtnl_lock();
-	sd = shadow_swap_of(dev, SWAP_DEPARTS);
-	if (sd && shadow_swap_absorb_departing(sd)) {
+	if (departs(dev)) {
 		rtnl_unlock();
 		return;
 	}
@@ -451,8 +458,7 @@ void shadow_net_unregister_netdevice_queue(struct net_device *dev, struct list_h
 		return;
 	}
 	/* the caller holds RTNL */
-	sd = shadow_swap_of(dev, SWAP_DEPARTS);
-	if (sd && shadow_swap_absorb_departing(sd))
+	if (departs(dev))
 		return;
 	detach(dev);
 	unregister_netdevice_queue(dev, head);

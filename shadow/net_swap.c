@@ -346,11 +346,12 @@ void shadow_swap_absorb_unregister(struct shadow_net_dev *sd)
 		sw->absorbed_unregister = true;
 		ops = sd->ops.orig_ndo;
 	} else {
-		if (sw->reattached && !sw->reason[0])
-			shadow_swap_reason(sw, "%s unregistered the interface it had taken (its probe failed after the register, or its device went)",
-					   sw->new_driver);
-		if (sw->reattached)
+		if (sw->reattached) {
+			if (!sw->reason[0])
+				shadow_swap_reason(sw, "%s unregistered the interface it had taken (its probe failed after the register, or its device went)",
+						   sw->new_driver);
 			WRITE_ONCE(sw->departing, true);
+		}
 		sw->reattached = false;
 		ops = sw->new_ndo;
 	}
@@ -1230,16 +1231,12 @@ static int replay_or_drop(struct shadow_net_dev *sd)
 	hold_in(sd, SHADOW_STATE_REPLAYING);
 	rtnl_lock();
 	/*
-	 * The new driver unregistered the interface since its probe (its
-	 * device went): the detach, under RTNL too, left it the parked
-	 * tables, and the unregister waits for the swap's reference.
+	 * Since the probe, the new driver let go of the interface (absorbed:
+	 * roll back once it has freed it), or the interface is unregistered
+	 * (detached, under RTNL too: its namespace went; the unregister waits
+	 * for the swap's reference).
 	 */
-	if (READ_ONCE(sd->detached)) {
-		rtnl_unlock();
-		return -ENODEV;
-	}
-	/* It let go of the interface since its probe (absorbed): roll back. */
-	if (!sw->reattached) {
+	if (!sw->reattached || READ_ONCE(sd->detached)) {
 		rtnl_unlock();
 		wait_departed(sd);
 		return -ENODEV;

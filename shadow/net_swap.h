@@ -221,9 +221,9 @@ void shadow_net_stats64(struct net_device *ndev, struct rtnl_link_stats64 *s);
 /* net_replay.c */
 extern atomic_t shadow_swap_fail_open;	/* debugfs: opens to fail, for tests */
 extern atomic_t shadow_swap_fail_register;	/* debugfs: registers to fail */
-/* debugfs: fail the next swap's N-th fallible call (fault-injection kernels) */
 extern u32 shadow_swap_hold_phase;	/* debugfs: the next swap waits in phase */
 extern u32 shadow_swap_hold_phase_ms;	/* ... this long (net_swap.c) */
+/* debugfs: fail the next swap's N-th fallible call (fault-injection kernels) */
 extern u32 shadow_swap_fail_nth;
 extern u32 shadow_swap_fail_left;	/* ... and what was left of N at its end */
 void shadow_swap_note(struct shadow_swap *sw, const char *fmt, ...) __printf(2, 3);
