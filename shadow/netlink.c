@@ -497,15 +497,24 @@ static int fill_swap(struct sk_buff *skb, const struct shadow_swap *sw, u32 stat
 	return 0;
 }
 
-/* An event: attach or detach, or a swap's phase (its outcome on the last). */
+/*
+ * An event: attach or detach, or a swap's phase (its outcome on the last).
+ * A swap's outcome is the requester's only answer (shadowctl waits for
+ * it): its allocations may not fail, or the request is left with no
+ * outcome although the swap ended (swap_faults.sh met that once).
+ */
 static void event(struct shadow_net_dev *sd, u32 state, const struct shadow_swap *sw)
 {
+	gfp_t gfp = GFP_KERNEL;
 	struct sk_buff *msg;
 
 	if (!READ_ONCE(family_up) ||
 	    !genl_has_listeners(&family, dev_net(sd->ndev), MCGRP_EVENTS))
 		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (sw && (state == SHADOW_STATE_SWAPPED || state == SHADOW_STATE_FAILED ||
+		   state == SHADOW_STATE_ROLLED_BACK))
+		gfp |= __GFP_NOFAIL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
 	if (!msg)
 		return;
 	if (fill_dev(msg, sd, state, 0, 0, 0, SHADOW_CMD_EVENT))
@@ -516,8 +525,7 @@ static void event(struct shadow_net_dev *sd, u32 state, const struct shadow_swap
 			goto drop;
 		nlmsg_end(msg, nlmsg_hdr(msg));
 	}
-	genlmsg_multicast_netns(&family, dev_net(sd->ndev), msg, 0, MCGRP_EVENTS,
-				GFP_KERNEL);
+	genlmsg_multicast_netns(&family, dev_net(sd->ndev), msg, 0, MCGRP_EVENTS, gfp);
 	return;
 drop:
 	nlmsg_free(msg);
