@@ -8,17 +8,22 @@
 # ETHTOOL_GDRVINFO, and every RTM_NEWLINK on the link group. Per swap it
 # asserts that the name always resolves and reads the same in replies and
 # notifications; that MTU and MAC never change; that no counter goes
-# backwards; that ETHTOOL_GDRVINFO always answers. The shield's handler is
+# backwards; that ETHTOOL_GDRVINFO always answers; that the interface reads
+# as up and running (IFF_UP, IFF_RUNNING, the operstate) in every reply and
+# notification, which RTNL orders against the swap; and that the carrier
+# file, read without RTNL, fails (EINVAL: not running) for no longer than
+# one driver call made with the interface not running, CALL_MS, never for
+# a park (before net_running.c, the park read as not running for 0.35 to
+# 3.7 s of every swap, everywhere). The shield's handler is
 # slowed to SHIELD_DELAY_US per trap (a slow trap, as under a loaded host):
 # RTNL held across the probe must keep every reply true all the same
 # (before it, a reply caught a probe's name in 2 swaps of 18, and a 6.12
-# RTM_GETLINK called virtio_net's table on a half-probed private area). The park's
-# one documented change (README, "What a swap carries": the interface
-# reads as not running while no driver is under it, in replies, in the
-# carrier file and in the notifications sent meanwhile) is reported with
-# its length, not failed; ifsample's sampling period is printed next to
-# it. Run with two vCPUs (selftests/host/swap_sample.sh): with one, the
-# sampler only runs when a probe sleeps.
+# RTM_GETLINK called virtio_net's table on a half-probed private area). The
+# one documented change (README, "How a swap works": the carrier is the new
+# NIC's from its driver's open, so it reads 0 until that NIC reports link)
+# is reported with its length, not failed; ifsample's sampling period is
+# printed next to it. Run with two vCPUs (selftests/host/swap_sample.sh):
+# with one, the sampler only runs when a probe sleeps.
 
 . /shadow/selftests/lib/lib.sh
 . /shadow/selftests/lib/swap.sh
@@ -27,6 +32,7 @@
 TOUR=("$@")
 SWAP_TIMEOUT_MS=20000
 SHIELD_DELAY_US=${SHIELD_DELAY_US:-2000}
+CALL_MS=${CALL_MS:-100}
 KNOB=/sys/kernel/debug/shadow/shield_delay_us
 
 # sampled FILTER: ifsample's report ($s) passes the jq FILTER.
@@ -73,15 +79,17 @@ for ((i = 1; i < ${#TOUR[@]}; i++)); do
 	check "swap $i swapped" [ $rc -eq 0 ]
 	check "  ifsample saw ${nic_driver[$from]} and then ${nic_driver[$to]}" \
 		sampled ".drivers[0] == \"${nic_driver[$from]}\" and .drivers[-1] == \"${nic_driver[$to]}\""
-	for c in lookup name mtu mac stats drvinfo monitor; do
+	for c in lookup name mtu mac stats drvinfo state monitor monitor_state; do
 		check "  $c: no bad sample of $(jq .samples <<<"$s") ($(jq -r \
 			"\"\(.$c.bad) bad, longest \(.$c.longest_ms * 10 | floor / 10) ms: \(.$c.first // \"-\")\"" \
 			<<<"$s"))" sampled ".$c.bad == 0"
 	done
-	log "  documented: not running for $(jq '.state.longest_ms | floor' <<<"$s") ms" \
-	    "(carrier unreadable $(jq '.carrier.longest_ms | floor' <<<"$s") ms;" \
-	    "$(jq .monitor_state.bad <<<"$s") of $(jq .events <<<"$s") notifications say so)," \
-	    "sampled every $(jq '.longest_gap_ms * 10 | floor / 10' <<<"$s") ms at most"
+	check "  carrier: readable but for one driver call, under $CALL_MS ms ($(jq -r \
+		'"\(.carrier.bad) bad, longest \(.carrier.longest_ms * 10 | floor / 10) ms: \(.carrier.first // "-")"' \
+		<<<"$s"))" sampled ".carrier.longest_ms < $CALL_MS"
+	log "  documented: no link for $(jq '.link.longest_ms | floor' <<<"$s") ms" \
+	    "($(jq .monitor_link.bad <<<"$s") of $(jq .events <<<"$s") notifications without" \
+	    "LOWER_UP), sampled every $(jq '.longest_gap_ms * 10 | floor / 10' <<<"$s") ms at most"
 done
 
 check "no kernel warning" [ "$(warn_count)" -eq "$warns" ]

@@ -123,10 +123,19 @@ int shadow_net_net_device_ops_ndo_set_mac_address(struct net_device *dev, void *
 /* debugfs: the next MTU change sleeps this long in its wrapper, for tests. */
 u32 shadow_net_hold_change_mtu_ms;
 
+/*
+ * The replay reaches these two through the kernel (dev_set_mtu(),
+ * netdev_update_features()), whose notifications follow the call: a new
+ * driver not opened yet is called as such, and the stack reads the
+ * interface as running around it (net_running.c).
+ */
 int shadow_net_net_device_ops_ndo_change_mtu(struct net_device *dev, int new_mtu)
 {
+	bool closed = shadow_swap_closed_begin(dev);
 	int ret = orig_ndo(dev)->ndo_change_mtu(dev, new_mtu);
 	u32 hold = xchg(&shadow_net_hold_change_mtu_ms, 0);
+
+	shadow_swap_closed_end(dev, closed);
 
 	/* As a driver that sleeps in its change (e1000 resets), under RTNL. */
 	if (hold)
@@ -162,8 +171,10 @@ int shadow_net_net_device_ops_ndo_set_features(struct net_device *dev,
 					       netdev_features_t features)
 {
 	u64 f = features;
+	bool closed = shadow_swap_closed_begin(dev);
 	int ret = orig_ndo(dev)->ndo_set_features(dev, features);
 
+	shadow_swap_closed_end(dev, closed);
 	/* > 0: accepted, and the driver set dev->features itself. */
 	if (ret >= 0)
 		shadow_net_log(dev, SHADOW_LOG_FEATURES, TAP_MODE_LAST, &f, sizeof(f));

@@ -139,8 +139,12 @@ static void replay_mac(struct shadow_net_dev *sd)
 	int err = -EOPNOTSUPP;
 
 	memcpy(sa.sa_data, ndev->dev_addr, ndev->addr_len);
-	if (ops->ndo_set_mac_address)
+	if (ops->ndo_set_mac_address) {
+		bool closed = shadow_swap_closed_begin(ndev);
+
 		err = ops->ndo_set_mac_address(ndev, &sa);
+		shadow_swap_closed_end(ndev, closed);
+	}
 	if (!err || !sw->hw_addr_set || ether_addr_equal(sw->hw_addr, ndev->dev_addr))
 		return;
 	/* The NIC keeps its own address: the stack and the peers learn it. */
@@ -327,15 +331,18 @@ static void replay_simple(struct shadow_net_dev *sd, const struct ethtool_ops *e
 	}
 }
 
+/* Called directly, not through the kernel: no notification to keep true. */
 static void replay_ethtool(struct shadow_net_dev *sd)
 {
 	const struct ethtool_ops *eto = sd->ndev->ethtool_ops;
+	bool closed = shadow_swap_closed_begin(sd->ndev);
 
 	replay_ring(sd, eto);
 	replay_coalesce(sd, eto);
 	replay_channels(sd, eto);
 	replay_simple(sd, eto);
 	shadow_replay_eee(sd, eto);
+	shadow_swap_closed_end(sd->ndev, closed);
 }
 
 /*
@@ -452,6 +459,9 @@ static int replay_open(struct shadow_net_dev *sd)
 	u64 t;
 	int err;
 
+	/* Open: the driver is called running, and the carrier is its own. */
+	sw->closed = false;
+	shadow_swap_carrier_live(sw, ndev);
 	set_bit(__LINK_STATE_START, &ndev->state);
 	t = ktime_get_ns();
 	if (atomic_add_unless(&shadow_swap_fail_open, -1, 0))
@@ -460,7 +470,9 @@ static int replay_open(struct shadow_net_dev *sd)
 		err = ops->ndo_open ? ops->ndo_open(ndev) : 0;
 	sw->driver_ns += shadow_swap_since(t);
 	if (err) {
+		/* Dropped again (net_swap.c): no driver is open under it. */
 		clear_bit(__LINK_STATE_START, &ndev->state);
+		shadow_swap_carrier_stack(sw, ndev);
 		shadow_swap_reason(sw, "%s did not open (%d)",
 				   sw->new_driver, err);
 		return err;
@@ -494,6 +506,8 @@ int shadow_replay(struct shadow_net_dev *sd)
 	int err;
 
 	ASSERT_RTNL();
+	/* Until its open, the driver is called as one not yet opened. */
+	sd->swap->closed = true;
 	/* The new driver's tables, behind the taps (net_swap.c kept them). */
 	shadow_net_install(sd, sd->swap->new_ndo, sd->swap->new_eto);
 	/* The new driver's probe set its XDP features without telling anyone. */
@@ -506,6 +520,7 @@ int shadow_replay(struct shadow_net_dev *sd)
 	replay_ethtool(sd);
 	replay_features(sd);
 	err = ndev->flags & IFF_UP ? replay_open(sd) : 0;
+	sd->swap->closed = false;
 	if (!err)
 		shadow_replay_rss(sd);
 	return err;

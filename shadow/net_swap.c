@@ -8,8 +8,10 @@
  *		clear __LINK_STATE_START the way dev_close() does and call the
  *		old driver's ndo_stop, so the driver believes it was closed;
  *		point the interface at the parked ops (net_park.c), which
- *		answer from what was saved. IFF_UP, the carrier and the
- *		operstate the stack sees do not change. Then unbind the old
+ *		answer from what was saved, and set the bit again: IFF_UP,
+ *		IFF_RUNNING, the carrier and the operstate the stack sees do
+ *		not change (net_running.c says how the drivers and the stack
+ *		share that bit and the carrier). Then unbind the old
  *		driver from its PCI device: its unregister_netdev() and
  *		free_netdev() of the interface are absorbed (the net_device,
  *		with its name, ifindex, addresses, routes, qdisc and sockets,
@@ -239,6 +241,10 @@ static void park(struct shadow_net_dev *sd)
 	/* TX stops; netif_tx_disable() waits for a transmit in progress. */
 	netif_tx_disable(ndev);
 	sw->was_running = netif_running(ndev);
+	/* The old driver's close reports no carrier: kept from the stack. */
+	sw->stack_carrier = netif_carrier_ok(ndev);
+	sw->drv_carrier = sw->stack_carrier;
+	WRITE_ONCE(sw->carrier_live, false);
 	if (sw->was_running) {
 		clear_bit(__LINK_STATE_START, &ndev->state);
 		smp_mb__after_atomic();	/* as __dev_close_many(): before ndo_stop */
@@ -258,6 +264,8 @@ static void park(struct shadow_net_dev *sd)
 	shadow_netdev_xdp_features_changed(ndev, true);
 	/* Lockless readers (stats, the data path) may still be in the copy. */
 	synchronize_net();
+	/* No driver is open under it now: it reads as running all the same. */
+	shadow_park_running(sd);
 	mark(sw, SWAP_T_PARKED);
 }
 
@@ -297,12 +305,17 @@ static void unpark(struct shadow_net_dev *sd)
 	WRITE_ONCE(ndev->ethtool_ops, sd->ops.orig_eto ? &sd->ops.eto : &shadow_empty_eto);
 	WRITE_ONCE(ndev->netdev_ops, &sd->ops.ndo);
 	if (sw->was_running) {
+		/* The driver finds the carrier it left at its close. */
+		shadow_swap_carrier_live(sw, ndev);
 		set_bit(__LINK_STATE_START, &ndev->state);
 		if (sd->ops.orig_ndo->ndo_open(ndev)) {
 			clear_bit(__LINK_STATE_START, &ndev->state);
+			netdev_state_change(ndev);
 			netdev_err(ndev, "shadow: the driver did not reopen\n");
 			return;
 		}
+		/* park() stopped the TX watchdog. */
+		__netdev_watchdog_up(ndev);
 	}
 	netif_tx_wake_all_queues(ndev);
 }
@@ -634,8 +647,10 @@ static void fresh(struct net_device *ndev, size_t room)
 	memset(netdev_priv(ndev), 0, room);
 	shadow_netdev_reset_tables(ndev);
 	memset(&ndev->stats, 0, sizeof(ndev->stats));
-	/* Link as a fresh interface has it: the stack never heard otherwise. */
-	clear_bit(__LINK_STATE_NOCARRIER, &ndev->state);
+	/*
+	 * The carrier bit stays the stack's until the driver's open; what
+	 * the driver reports meanwhile is kept for it (net_running.c).
+	 */
 	ndev->features = 0;
 	ndev->hw_features = 0;
 	ndev->vlan_features = 0;
@@ -758,6 +773,8 @@ struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_d
 	sw->want_txq = txqs;
 	sw->want_rxq = rxqs;
 	sw->hw_addr_set = false;
+	/* A fresh allocation has link until its driver says otherwise. */
+	WRITE_ONCE(sw->drv_carrier, true);
 	sw->handed = true;
 	/* From here the probe writes: keep its stores from the stack. */
 	err = shadow_shield_arm(&sw->shield, ndev);
@@ -852,17 +869,6 @@ int shadow_swap_reattach(struct shadow_net_dev *sd)
 	/* The interface is as the stack should see it: RTNL holders may. */
 	shadow_probe_rtnl_release(sd->swap);
 	return err;
-}
-
-/* The driver's carrier, kept from the stack: the bit only, no linkwatch. */
-void shadow_swap_carrier(struct shadow_net_dev *sd, bool on)
-{
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "the swap is used outside RCU");
-	if (on)
-		clear_bit(__LINK_STATE_NOCARRIER, &sd->ndev->state);
-	else
-		set_bit(__LINK_STATE_NOCARRIER, &sd->ndev->state);
-	wake_up(&sd->swap->link_wq);
 }
 
 /* Say which device the swap binds before its probe can start. */
@@ -1161,6 +1167,10 @@ static void finish(struct shadow_net_dev *sd, bool on_driver)
 	}
 
 	if (!on_driver) {
+		/* No driver under it: it reads as not running, and says so. */
+		rtnl_lock();
+		shadow_swap_not_running(sd);
+		rtnl_unlock();
 		set_state(sd, SHADOW_STATE_PARKED);
 		shadow_nl_swap_event(sd, SHADOW_STATE_FAILED);
 		netdev_err(sd->ndev, "shadow: swap %u failed, interface parked: %s\n",

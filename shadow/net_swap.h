@@ -152,7 +152,16 @@ struct shadow_swap {
 	bool hw_addr_set;
 	unsigned int want_txq, want_rxq;
 
-	/* Carrier as the driver sees it, while the stack is kept unaware. */
+	/*
+	 * Carrier and running state (net_running.c): the carrier the stack had
+	 * at the park; the last one a driver reported; whether the bit follows
+	 * that driver (from its open on); whether the driver being replayed
+	 * into has not been opened yet. RTNL, but for the drivers' reports.
+	 */
+	bool stack_carrier;
+	bool drv_carrier;
+	bool carrier_live;
+	bool closed;
 	wait_queue_head_t link_wq;
 
 	/* The outcome. */
@@ -191,8 +200,16 @@ int shadow_swap_reattach(struct shadow_net_dev *sd);
 void shadow_swap_absorb_unregister(struct shadow_net_dev *sd);
 bool shadow_swap_absorb_departing(struct shadow_net_dev *sd);
 void shadow_swap_absorb_free(struct shadow_net_dev *sd);
-void shadow_swap_carrier(struct shadow_net_dev *sd, bool on);
 struct shadow_swap *shadow_swap_probing(void);
+
+/* net_running.c */
+void shadow_park_running(struct shadow_net_dev *sd);
+bool shadow_swap_closed_begin(struct net_device *ndev);
+void shadow_swap_closed_end(struct net_device *ndev, bool cleared);
+void shadow_swap_carrier_live(struct shadow_swap *sw, struct net_device *ndev);
+void shadow_swap_carrier_stack(struct shadow_swap *sw, struct net_device *ndev);
+void shadow_swap_carrier(struct shadow_net_dev *sd, bool on);
+void shadow_swap_not_running(struct shadow_net_dev *sd);
 
 /* net_probe_worker.c */
 struct device *shadow_worker_probe_dev(void);

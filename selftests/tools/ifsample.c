@@ -9,13 +9,16 @@
  *	name	 RTM_GETLINK by ifindex reports the name (as "ip -o link")
  *	stats	 no counter of RTM_GETLINK's statistics goes backwards
  *	mtu, mac the same as at the start
- *	state	 IFF_UP, IFF_RUNNING, IFF_LOWER_UP and the operstate as at the
- *		 start
- *	carrier	 /sys/class/net/NAME/carrier reads as at the start
+ *	state	 IFF_UP, IFF_RUNNING and the operstate as at the start
+ *	carrier	 /sys/class/net/NAME/carrier can be read (an interface that
+ *		 is not running answers EINVAL)
+ *	link	 IFF_LOWER_UP and the carrier file's value as at the start (a
+ *		 NIC reports link some time after its driver opens it)
  *	drvinfo	 ETHTOOL_GDRVINFO answers (as "ethtool -i")
  *	monitor	 every RTM_NEWLINK of the interface (as "ip monitor link")
  *		 carries the name of the start
- *	monitor_state  and its state
+ *	monitor_state  and its state (IFF_UP, IFF_RUNNING, the operstate)
+ *	monitor_link   and its IFF_LOWER_UP
  *
  *	ifsample [-r FILE] [-t SECONDS] IFNAME
  *
@@ -53,13 +56,13 @@
 #include "tool.h"
 
 enum check {
-	C_LOOKUP, C_NAME, C_STATS, C_MTU, C_MAC, C_STATE, C_CARRIER, C_DRVINFO,
-	C_MONITOR, C_MONITOR_STATE, C_MAX
+	C_LOOKUP, C_NAME, C_STATS, C_MTU, C_MAC, C_STATE, C_CARRIER, C_LINK, C_DRVINFO,
+	C_MONITOR, C_MONITOR_STATE, C_MONITOR_LINK, C_MAX
 };
 
 static const char * const check_name[C_MAX] = {
-	"lookup", "name", "stats", "mtu", "mac", "state", "carrier", "drvinfo",
-	"monitor", "monitor_state",
+	"lookup", "name", "stats", "mtu", "mac", "state", "carrier", "link", "drvinfo",
+	"monitor", "monitor_state", "monitor_link",
 };
 
 struct tally {
@@ -75,7 +78,7 @@ static const rtnl_link_stat_id_t stat_id[STAT_IDS] = {
 	RTNL_LINK_RX_PACKETS, RTNL_LINK_TX_PACKETS, RTNL_LINK_RX_BYTES, RTNL_LINK_TX_BYTES,
 };
 
-#define STATE_FLAGS (IFF_UP | IFF_RUNNING | IFF_LOWER_UP)
+#define STATE_FLAGS (IFF_UP | IFF_RUNNING)
 #define DRIVERS_MAX 8
 
 struct sampler {
@@ -89,6 +92,7 @@ struct sampler {
 	unsigned char mac[32];
 	unsigned int mac_len;
 	unsigned int flags;
+	bool lower_up;
 	uint8_t operstate;
 	char carrier[8];
 	/* running */
@@ -182,7 +186,8 @@ static void note_driver(struct sampler *s, const char *drv)
 		snprintf(s->drivers[s->ndrivers++], sizeof(s->drivers[0]), "%s", drv);
 }
 
-static void check_link(struct sampler *s, struct rtnl_link *link, double t)
+/* Checks one RTM_GETLINK reply; returns its IFF_LOWER_UP, for the link check. */
+static bool check_link(struct sampler *s, struct rtnl_link *link, double t)
 {
 	struct nl_addr *addr = rtnl_link_get_addr(link);
 	const char *name = rtnl_link_get_name(link);
@@ -228,6 +233,7 @@ static void check_link(struct sampler *s, struct rtnl_link *link, double t)
 		good(s, C_STATS, t);
 	for (i = 0; i < STAT_IDS; i++)
 		s->stats[i] = rtnl_link_get_stat(link, stat_id[i]);
+	return rtnl_link_get_flags(link) & IFF_LOWER_UP;
 }
 
 /* An RTM_NEWLINK on the multicast group: the name and state it carries. */
@@ -250,6 +256,10 @@ static int on_event(struct nl_msg *msg, void *arg)
 	s->events++;
 	name = tb[IFLA_IFNAME] ? nla_get_string(tb[IFLA_IFNAME]) : "(none)";
 	flags = ifi->ifi_flags & STATE_FLAGS;
+	if (!!(ifi->ifi_flags & IFF_LOWER_UP) != s->lower_up)
+		verdict(s, C_MONITOR_LINK, t, "lower_up %d", !s->lower_up);
+	else
+		good(s, C_MONITOR_LINK, t);
 	if (strcmp(name, s->ifname))
 		verdict(s, C_MONITOR, t, "name %s", name);
 	else
@@ -278,6 +288,7 @@ static void sample(struct sampler *s)
 	struct ethtool_drvinfo info;
 	struct rtnl_link *link;
 	double t = now_ms(), t0 = t;
+	bool lower_up;
 	char carrier[8];
 	int ret;
 
@@ -290,19 +301,24 @@ static void sample(struct sampler *s)
 
 	ret = rtnl_link_get_kernel(s->query, s->ifindex, NULL, &link);
 	step(s, 1, &t0);
+	lower_up = s->lower_up;
 	if (ret < 0) {
 		verdict(s, C_NAME, t, "RTM_GETLINK: %s", nl_geterror(ret));
 	} else {
-		check_link(s, link, t);
+		lower_up = check_link(s, link, t);
 		rtnl_link_put(link);
 	}
 
 	ret = read_carrier(s->ifname, carrier, sizeof(carrier));
 	step(s, 2, &t0);
-	if (ret < 0 || strcmp(carrier, s->carrier))
-		verdict(s, C_CARRIER, t, "%s", ret < 0 ? strerror(-ret) : carrier);
+	if (ret < 0)
+		verdict(s, C_CARRIER, t, "%s", strerror(-ret));
 	else
 		good(s, C_CARRIER, t);
+	if (lower_up != s->lower_up || (!ret && strcmp(carrier, s->carrier)))
+		verdict(s, C_LINK, t, "lower_up %d carrier %s", lower_up, ret ? "-" : carrier);
+	else
+		good(s, C_LINK, t);
 
 	ret = drvinfo(s, &info);
 	step(s, 3, &t0);
@@ -341,6 +357,7 @@ static int baseline(struct sampler *s)
 	}
 	s->mtu = rtnl_link_get_mtu(link);
 	s->flags = rtnl_link_get_flags(link) & STATE_FLAGS;
+	s->lower_up = rtnl_link_get_flags(link) & IFF_LOWER_UP;
 	s->operstate = rtnl_link_get_operstate(link);
 	addr = rtnl_link_get_addr(link);
 	if (addr && nl_addr_get_len(addr) <= sizeof(s->mac)) {
