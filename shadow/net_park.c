@@ -73,12 +73,17 @@ static int parked_stop(struct net_device *ndev)
 	return 0;
 }
 
-/* TX is stopped while parked; a packet that bypasses the qdisc is dropped. */
+/*
+ * TX is stopped while parked, but an arriving driver may wake the queues
+ * before the swap gives it the interface (virtio_net's link work does, as
+ * its probe returns): the packet the qdisc then hands over goes back to
+ * it (requeued, not lost) and the queue is stopped again until the swap
+ * wakes it. Called with the queue's lock held.
+ */
 static netdev_tx_t parked_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
-	dev_core_stats_tx_dropped_inc(ndev);
-	dev_kfree_skb_any(skb);
-	return NETDEV_TX_OK;
+	netif_tx_stop_queue(netdev_get_tx_queue(ndev, skb_get_queue_mapping(skb)));
+	return NETDEV_TX_BUSY;
 }
 
 static void parked_stats64(struct net_device *ndev, struct rtnl_link_stats64 *s)

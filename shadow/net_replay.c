@@ -508,6 +508,12 @@ int shadow_replay(struct shadow_net_dev *sd)
 	ASSERT_RTNL();
 	/* Until its open, the driver is called as one not yet opened. */
 	sd->swap->closed = true;
+	/*
+	 * No packet for a driver that is not open: its probe may have woken
+	 * the queues (parked_xmit() stops them only once a packet comes), and
+	 * a transmit in progress still runs in the parked tables.
+	 */
+	netif_tx_disable(ndev);
 	/* The new driver's tables, behind the taps (net_swap.c kept them). */
 	shadow_net_install(sd, sd->swap->new_ndo, sd->swap->new_eto);
 	/* The new driver's probe set its XDP features without telling anyone. */

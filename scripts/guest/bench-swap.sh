@@ -45,13 +45,32 @@ record()
 	fi
 }
 
+# drops: where datagrams can be lost on the way to the peer, as counters:
+# the interface's qdisc and its own TX drops, the peer's RX drops and
+# misses (its ring full), summed over the peer namespace's interfaces, and
+# the peer's UDP receive buffer overflows (a burst the receiver cannot
+# take at once).
+drops()
+{
+	local q t p u
+
+	q=$(tc -s -j qdisc show dev "$dev" | jq '[.[].drops // 0] | add')
+	t=$(ip -s -j link show dev "$dev" | jq '.[0].stats64.tx.dropped')
+	p=$(peer ip -s -j link show | jq '[.[].stats64.rx | .dropped + .missed] | add')
+	u=$(peer awk '/^Udp:/ && $6 ~ /^[0-9]+$/ { print $6 }' /proc/net/snmp)
+	echo "$q $t $p $u"
+}
+
 via_shadow()
 {
-	local from=$1 to=$2 out gap
+	local from=$1 to=$2 out gap d0 d1
 
+	d0=$(drops)
 	gap_start
 	out=$(shadowctl -j swap dev "$dev" to "${nic_addr[$to]}")
 	gap_stop
+	d1=$(drops)
+	echo "# drops $from>$to: qdisc, interface tx, peer rx, peer UDP rcvbuf: before $d0, after $d1"
 	gap=$(</tmp/gap.json)
 	jq -e '.result == "swapped" and .errno == null' <<<"$out" >/dev/null ||
 		echo "# shadow $from -> $to did not swap cleanly: $out"
