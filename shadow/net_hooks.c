@@ -359,6 +359,7 @@ static int registered(struct net_device *dev, int (*reg)(struct net_device *))
 {
 	u32 hold = xchg(&shadow_net_hold_register_ms, 0);
 	struct shadow_net_dev *sd;
+	bool offered;
 	int ret;
 
 	if (hold)
@@ -368,7 +369,11 @@ static int registered(struct net_device *dev, int (*reg)(struct net_device *))
 	/* -ESHUTDOWN: the shadow is being unloaded. */
 	if (IS_ERR(sd) && PTR_ERR(sd) != -ESHUTDOWN)
 		netdev_err(dev, "shadow: cannot attach (%ld); not shadowed\n", PTR_ERR(sd));
+	/* Any later driver may take XDP redirects (net_xdp.c). */
+	offered = !IS_ERR(sd) && shadow_xdp_queue_offer(sd);
 	ret = reg(dev);
+	if (offered && !ret)
+		shadow_xdp_queue_withdraw(sd);
 	if (ret && !IS_ERR(sd))
 		shadow_net_detach(sd, false);
 	if (!ret) {

@@ -160,6 +160,10 @@ const struct net_device_ops shadow_parked_ndo = {
 	.ndo_validate_addr = eth_validate_addr,
 	.ndo_vlan_rx_add_vid = parked_vlan_add,
 	.ndo_vlan_rx_kill_vid = parked_vlan_kill,
+#ifdef SHADOW_HAVE_NETDEV_XDP_FEATURES
+	/* A new driver's probe may offer redirects before its replay (net_xdp.c). */
+	.ndo_xdp_xmit = shadow_parked_xdp_xmit,
+#endif
 };
 
 static void parked_drvinfo(struct net_device *ndev, struct ethtool_drvinfo *info)

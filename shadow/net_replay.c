@@ -516,6 +516,8 @@ int shadow_replay(struct shadow_net_dev *sd)
 	netif_tx_disable(ndev);
 	/* The new driver's tables, behind the taps (net_swap.c kept them). */
 	shadow_net_install(sd, sd->swap->new_ndo, sd->swap->new_eto);
+	/* A redirect target only with a bulk queue (net_xdp.c). */
+	shadow_xdp_replay(sd);
 	/* The new driver's probe set its XDP features without telling anyone. */
 	shadow_netdev_xdp_features_changed(ndev, false);
 	replay_queues(sd);

@@ -202,6 +202,14 @@ bool shadow_swap_absorb_departing(struct shadow_net_dev *sd);
 void shadow_swap_absorb_free(struct shadow_net_dev *sd);
 struct shadow_swap *shadow_swap_probing(void);
 
+/* net_xdp.c */
+struct xdp_frame;
+bool shadow_xdp_queue_offer(struct shadow_net_dev *sd);
+void shadow_xdp_queue_withdraw(struct shadow_net_dev *sd);
+void shadow_xdp_replay(struct shadow_net_dev *sd);
+int shadow_parked_xdp_xmit(struct net_device *ndev, int n, struct xdp_frame **frames,
+			   u32 flags);
+
 /* net_running.c */
 void shadow_park_running(struct shadow_net_dev *sd);
 bool shadow_swap_closed_begin(struct net_device *ndev);
