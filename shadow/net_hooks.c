@@ -181,6 +181,15 @@ int shadow_net_net_device_ops_ndo_set_features(struct net_device *dev,
 	return ret;
 }
 
+/* A driver may make itself a redirect target here (net_xdp.c). */
+int shadow_net_net_device_ops_ndo_bpf(struct net_device *dev, struct netdev_bpf *bpf)
+{
+	int ret = orig_ndo(dev)->ndo_bpf(dev, bpf);
+
+	shadow_xdp_check_target(dev);
+	return ret;
+}
+
 /* ethtool_ops: the UAPI struct the kernel passed, as accepted */
 
 void shadow_net_ethtool_ops_set_msglevel(struct net_device *dev, u32 level)

@@ -207,6 +207,7 @@ struct xdp_frame;
 bool shadow_xdp_queue_offer(struct shadow_net_dev *sd);
 void shadow_xdp_queue_withdraw(struct shadow_net_dev *sd);
 void shadow_xdp_replay(struct shadow_net_dev *sd);
+void shadow_xdp_check_target(struct net_device *ndev);
 int shadow_parked_xdp_xmit(struct net_device *ndev, int n, struct xdp_frame **frames,
 			   u32 flags);
 

@@ -86,6 +86,31 @@ void shadow_xdp_replay(struct shadow_net_dev *sd)
 			 sd->swap->new_driver);
 }
 
+/**
+ * shadow_xdp_check_target() - after a driver's ndo_bpf
+ * @ndev: a shadowed interface
+ *
+ * From 6.3 a driver may turn redirects into itself on when a program is
+ * attached to it (virtio_net: xdp_features_set_redirect_target()): not
+ * on an interface without a bulk queue, where devmap would queue frames
+ * through a NULL pointer.
+ *
+ * Context: RTNL held (ndo_bpf's).
+ */
+void shadow_xdp_check_target(struct net_device *ndev)
+{
+#ifdef SHADOW_HAVE_NETDEV_XDP_FEATURES
+	const xdp_features_t xmit = NETDEV_XDP_ACT_NDO_XMIT | NETDEV_XDP_ACT_NDO_XMIT_SG;
+
+	ASSERT_RTNL();
+	if (ndev->xdp_bulkq || !(ndev->xdp_features & xmit))
+		return;
+	ndev->xdp_features &= ~xmit;
+	call_netdevice_notifiers(NETDEV_XDP_FEAT_CHANGE, ndev);
+	netdev_warn(ndev, "shadow: XDP redirects into the interface not offered: it has no XDP bulk queue (registered before the shadow was loaded)\n");
+#endif
+}
+
 #ifdef SHADOW_HAVE_NETDEV_XDP_FEATURES
 /* The parked tables' (net_park.c): no driver to transmit through. */
 int shadow_parked_xdp_xmit(struct net_device *ndev, int n, struct xdp_frame **frames,

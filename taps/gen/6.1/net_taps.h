@@ -172,6 +172,9 @@ int shadow_net_net_device_ops_ndo_vlan_rx_kill_vid(struct net_device *dev,
 int shadow_net_net_device_ops_ndo_set_features(struct net_device *dev,
 					       netdev_features_t features);
 
+int shadow_net_net_device_ops_ndo_bpf(struct net_device *dev,
+				      struct netdev_bpf *bpf);
+
 int shadow_net_ethtool_ops_set_wol(struct net_device *arg0,
 				   struct ethtool_wolinfo *arg1);
 

@@ -157,7 +157,7 @@ static int tap_net_net_device_ops_ndo_bpf(struct net_device *dev,
 	int ret;
 
 	tap_enter(&tap_net_class);
-	ret = tap_net_orig_net_device_ops(dev)->ndo_bpf(dev, bpf);
+	ret = shadow_net_net_device_ops_ndo_bpf(dev, bpf);
 	tap_done(&tap_net_class, TAP_NET_NET_DEVICE_OPS_NDO_BPF);
 	return ret;
 }
@@ -1194,6 +1194,7 @@ static const struct tap_info tap_net_info[TAP_NET_COUNT] = {
 		.key = "xdp",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
+		.flags = TAP_F_HOOK,
 	},
 	[TAP_NET_NET_DEVICE_OPS_NDO_HWTSTAMP_SET] = {
 		.name = "ndo_hwtstamp_set",
