@@ -87,11 +87,7 @@ void shadow_park_running(struct shadow_net_dev *sd)
 	struct shadow_swap *sw = sd->swap;
 
 	ASSERT_RTNL();
-	WRITE_ONCE(sw->carrier_live, false);
-	if (sw->stack_carrier)
-		clear_bit(__LINK_STATE_NOCARRIER, &ndev->state);
-	else
-		set_bit(__LINK_STATE_NOCARRIER, &ndev->state);
+	shadow_swap_carrier_stack(sw, ndev);
 	if (!sw->was_running)
 		return;
 	/*
@@ -156,9 +152,12 @@ void shadow_swap_carrier_live(struct shadow_swap *sw, struct net_device *ndev)
 }
 
 /**
- * shadow_swap_carrier_stack() - the stack's carrier again, after an open failed
+ * shadow_swap_carrier_stack() - the carrier bit is the stack's again
  * @sw: the swap
  * @ndev: its interface
+ *
+ * At the park, once the old driver is closed, and when a new driver's
+ * open failed: no driver's reports reach the bit until the next open.
  *
  * Context: RTNL held.
  */
