@@ -462,7 +462,8 @@ static int replay_open(struct shadow_net_dev *sd)
 	/* Open: the driver is called running, and the carrier is its own. */
 	sw->closed = false;
 	shadow_swap_carrier_live(sw, ndev);
-	set_bit(__LINK_STATE_START, &ndev->state);
+	/* Not running since a failed swap parked it: announced in wake(). */
+	sw->revived = !test_and_set_bit(__LINK_STATE_START, &ndev->state);
 	t = ktime_get_ns();
 	if (atomic_add_unless(&shadow_swap_fail_open, -1, 0))
 		err = -EIO;	/* a test asked for a driver that cannot open */

@@ -1128,6 +1128,9 @@ static void wake(struct shadow_net_dev *sd)
 	if (netif_running(ndev)) {
 		netif_tx_wake_all_queues(ndev);
 		__netdev_watchdog_up(ndev);
+		/* Announced as not running when a failed swap parked it. */
+		if (sw->revived)
+			netdev_state_change(ndev);
 	}
 	rtnl_unlock();
 	mark(sw, SWAP_T_WOKEN);

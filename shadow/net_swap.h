@@ -162,6 +162,7 @@ struct shadow_swap {
 	bool drv_carrier;
 	bool carrier_live;
 	bool closed;
+	bool revived;			/* the open made it run again (wake() says so) */
 	wait_queue_head_t link_wq;
 
 	/* The outcome. */

@@ -101,8 +101,13 @@ echo "SWAPPED across hot-plug onto $want"
 
 # The device goes while the interface is parked and none comes within the
 # timeout: with nothing to roll back onto, the interface stays parked and
-# says why; a later swap from there takes the next NIC plugged (an e1000
-# again, whose driver was unloaded meanwhile).
+# says why, reads as not running and a link notification says so; a later
+# swap from there takes the next NIC plugged (an e1000 again, whose driver
+# was unloaded meanwhile), and a notification says it runs again.
+ip -o monitor link >/tmp/monitor.txt 2>/dev/null &
+monitor=$!
+# last_said: the interface's state in the last link notification about it.
+last_said() { awk -v d="$dev:" '$2 == d' /tmp/monitor.txt | tail -n 1 | grep -o 'state [A-Z]*'; }
 cur=$(readlink -f "/sys/class/net/$dev/device")
 cur=${cur##*/}
 shadowctl -j swap dev "$dev" timeout 20000 >/tmp/swap2.json 2>/tmp/swap2.err &
@@ -120,6 +125,9 @@ check "  failed and parked, saying why" \
 check "  the interface is still there, same ifindex" \
 	[ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
 check "  parked: ethtool answers for it" grep -q '^driver: shadow' <(ethtool -i "$dev")
+check "  no driver under it: it reads as not running ($(cat "/sys/class/net/$dev/operstate"))" \
+	[ "$(cat "/sys/class/net/$dev/operstate")" == down ]
+check "  and the last link notification said so ($(last_said))" [ "$(last_said)" == "state DOWN" ]
 shadowctl -j swap dev "$dev" timeout 60000 >/tmp/swap3.json 2>/tmp/swap3.err &
 swap=$!
 sleep 2
@@ -128,5 +136,8 @@ taken_by e1000 3
 check "  same ifindex" [ "$(cat "/sys/class/net/$dev/ifindex")" == "$ifindex" ]
 check "  same MAC" [ "$(cat "/sys/class/net/$dev/address")" == "$mac" ]
 check "  passes traffic" reaches_peer
+said_up() { [[ $(last_said) == "state UP" ]]; }
+check "  running again, and a link notification said so ($(busywait 10000 said_up; last_said))" said_up
+kill "$monitor"
 [[ $failures -eq 0 ]] || fail "$failures mismatches"
 echo "RESUMED from parked, after a failed swap, onto e1000"
