@@ -9,25 +9,19 @@
 set -o pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/scripts/lib/kernels.sh"
+. "$TOP/scripts/lib/guest-test.sh"
 
 one()
 {
-	local kver=$1 out=$TOP/build/check/host-swap-failover-$1 status
 	local -a fo=()
 	local a
 
-	make -C "$TOP" --no-print-directory KVER="$kver" modules tools >/dev/null || return 1
 	for a in -netdev hubport,id=hpfo,hubid=0 \
 		 -device virtio-net-pci,netdev=hpfo,id=standby,mac=52:54:00:5d:0b:01,failover=on; do
 		fo+=(--qemu "$a")
 	done
-	rm -rf "$out"
-	"$TOP/scripts/vm" -k "$kver" -n e1000 -t 300 -o "$out" "${fo[@]}" -- \
-		bash /shadow/selftests/swap_failover.sh >/dev/null
-	status=$?
-	echo "== $kver"
-	cat "$out/results.tap"
-	[[ $status -eq 0 ]] || { echo "FAIL: $kver: scripts/vm exit $status"; return 1; }
+	guest_test swap-failover "$1" -n e1000 -t 300 "${fo[@]}" -- \
+		bash /shadow/selftests/swap_failover.sh
 }
 
 each_kernel one || exit 1

@@ -9,20 +9,13 @@
 set -o pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/scripts/lib/kernels.sh"
+. "$TOP/scripts/lib/guest-test.sh"
 
 # one KERNEL: the guest test's exit status.
 one()
 {
-	local kver=$1 out=$TOP/build/check/host-swap-multiqueue-$1 status
-
-	make -C "$TOP" --no-print-directory KVER="$kver" modules tools >/dev/null || return 1
-	rm -rf "$out"
-	"$TOP/scripts/vm" -k "$kver" -c 2 -n e1000,vmxnet3 -t 400 -o "$out" -- \
-		bash /shadow/selftests/swap_multiqueue.sh >/dev/null
-	status=$?
-	echo "== $kver"
-	cat "$out/results.tap"
-	[[ $status -eq 0 ]] || { echo "FAIL: $kver: scripts/vm exit $status"; return 1; }
+	guest_test swap-multiqueue "$1" -c 2 -n e1000,vmxnet3 -t 400 -- \
+		bash /shadow/selftests/swap_multiqueue.sh
 }
 
 each_kernel one || exit 1

@@ -8,14 +8,13 @@
 set -o pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/scripts/lib/kernels.sh"
+. "$TOP/scripts/lib/guest-test.sh"
 
 one()
 {
-	local kver=$1 out=$TOP/build/check/host-swap-numa-$1 status
 	local -a numa=()
 	local a
 
-	make -C "$TOP" --no-print-directory KVER="$kver" modules tools >/dev/null || return 1
 	# One socket per node: vCPUs sharing a cache across nodes make the
 	# kernel warn at boot (topology_sane()).
 	for a in -smp 2,sockets=2,cores=1,threads=1 \
@@ -26,13 +25,8 @@ one()
 		 -device e1000e,netdev=hpnuma,bus=pxb1,addr=0,mac=52:54:00:5d:0a:01; do
 		numa+=(--qemu "$a")
 	done
-	rm -rf "$out"
-	"$TOP/scripts/vm" -k "$kver" -c 2 -m 512 -n e1000 -t 400 -o "$out" "${numa[@]}" -- \
-		bash /shadow/selftests/swap_numa.sh >/dev/null
-	status=$?
-	echo "== $kver"
-	cat "$out/results.tap"
-	[[ $status -eq 0 ]] || { echo "FAIL: $kver: scripts/vm exit $status"; return 1; }
+	guest_test swap-numa "$1" -c 2 -m 512 -n e1000 -t 400 "${numa[@]}" -- \
+		bash /shadow/selftests/swap_numa.sh
 }
 
 each_kernel one || exit 1

@@ -9,23 +9,15 @@
 set -o pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/scripts/lib/kernels.sh"
+. "$TOP/scripts/lib/guest-test.sh"
 
 tour=$(awk '!/^#/ && NF { printf "%s ", $1 }' "$TOP/scripts/nics.conf")e1000
 
 # one KERNEL: the guest test's exit status.
 one()
 {
-	local kver=$1 out=$TOP/build/check/host-swap-sample-$1 status
-
-	make -C "$TOP" --no-print-directory KVER="$kver" modules tools >/dev/null || return 1
-	rm -rf "$out"
 	# shellcheck disable=SC2086 # the tour is a word list
-	"$TOP/scripts/vm" -k "$kver" -c 2 -t 600 -o "$out" -- \
-		bash /shadow/selftests/swap_sample.sh $tour >/dev/null
-	status=$?
-	echo "== $kver"
-	cat "$out/results.tap"
-	[[ $status -eq 0 ]] || { echo "FAIL: $kver: scripts/vm exit $status"; return 1; }
+	guest_test swap-sample "$1" -c 2 -t 600 -- bash /shadow/selftests/swap_sample.sh $tour
 }
 
 each_kernel one || exit 1
