@@ -51,10 +51,7 @@ wait $pinger
 pinger=
 ip link set dev "$dev" xdpdrv off || fail "detach XDP"
 check "  the peer is answered again without it" busywait 15000 ping -q -c 1 -W 1 "$PEER_IP"
-# Back where it started, so that the interface carries its NIC's MAC again
-# for the tests after this one in the same guest.
-out=$(shadowctl -j swap dev "$dev" to "${nic_addr[e1000]}")
-check "and back onto e1000 ($out)" jqt '.result == "swapped" and .to.driver == "e1000"' <<<"$out"
+swap_home e1000
 
 check "no kernel warning" [ "$(warn_count)" -eq 0 ]
 [[ $failures -eq 0 ]] || fail "$failures checks failed"

@@ -42,6 +42,18 @@ nic_rebind_all()
 	done
 }
 
+# swap_home MODEL: swap $dev back onto MODEL's NIC, where the test began,
+# and check it: the interface then carries that NIC's MAC again, which the
+# tests after this one in the same guest find their NICs by.
+swap_home()
+{
+	local out
+
+	out=$(shadowctl -j swap dev "$dev" to "${nic_addr[$1]}")
+	check "and back onto ${nic_driver[$1]} ($out)" \
+		jqt --arg d "${nic_driver[$1]}" '.result == "swapped" and .to.driver == $d' <<<"$out"
+}
+
 # state [IFACE]: the shadow's state of IFACE (default $dev, which
 # swap_start_on sets); parked [IFACE]: it is parked.
 state() { shadowctl -j dev show dev "${1:-$dev}" | jq -r '.[0].state'; }
