@@ -162,7 +162,7 @@ const struct net_device_ops shadow_parked_ndo = {
 	.ndo_vlan_rx_kill_vid = parked_vlan_kill,
 #ifdef SHADOW_HAVE_NETDEV_XDP_FEATURES
 	/* A new driver's probe may offer redirects before its replay (net_xdp.c). */
-	.ndo_xdp_xmit = shadow_parked_xdp_xmit,
+	.ndo_xdp_xmit = shadow_xdp_xmit_none,
 #endif
 };
 

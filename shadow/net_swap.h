@@ -209,8 +209,8 @@ bool shadow_xdp_queue_offer(struct shadow_net_dev *sd);
 void shadow_xdp_queue_withdraw(struct shadow_net_dev *sd);
 void shadow_xdp_replay(struct shadow_net_dev *sd);
 void shadow_xdp_check_target(struct net_device *ndev);
-int shadow_parked_xdp_xmit(struct net_device *ndev, int n, struct xdp_frame **frames,
-			   u32 flags);
+int shadow_xdp_xmit_none(struct net_device *ndev, int n, struct xdp_frame **frames,
+			 u32 flags);
 
 /* net_running.c */
 void shadow_park_running(struct shadow_net_dev *sd);

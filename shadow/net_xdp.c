@@ -36,11 +36,14 @@
 
 #include "net_swap.h"
 
-/* Transmits nothing: the frames are the caller's to free. */
-static int xdp_xmit_none(struct net_device *ndev, int n, struct xdp_frame **frames,
+/*
+ * Transmits nothing, the frames being the caller's to free: offered while
+ * an interface registers, and the parked tables' own from 6.3 on.
+ */
+int shadow_xdp_xmit_none(struct net_device *ndev, int n, struct xdp_frame **frames,
 			 u32 flags)
 {
-	return -EOPNOTSUPP;
+	return -ENETDOWN;
 }
 
 /**
@@ -54,7 +57,7 @@ bool shadow_xdp_queue_offer(struct shadow_net_dev *sd)
 {
 	if (sd->ops.ndo.ndo_xdp_xmit || sd->ndev->xdp_bulkq)
 		return false;
-	WRITE_ONCE(sd->ops.ndo.ndo_xdp_xmit, xdp_xmit_none);
+	WRITE_ONCE(sd->ops.ndo.ndo_xdp_xmit, shadow_xdp_xmit_none);
 	return true;
 }
 
@@ -110,12 +113,3 @@ void shadow_xdp_check_target(struct net_device *ndev)
 	netdev_warn(ndev, "shadow: XDP redirects into the interface not offered: it has no XDP bulk queue (registered before the shadow was loaded)\n");
 #endif
 }
-
-#ifdef SHADOW_HAVE_NETDEV_XDP_FEATURES
-/* The parked tables' (net_park.c): no driver to transmit through. */
-int shadow_parked_xdp_xmit(struct net_device *ndev, int n, struct xdp_frame **frames,
-			   u32 flags)
-{
-	return -ENETDOWN;
-}
-#endif
