@@ -62,6 +62,7 @@ static const struct nla_policy policy[SHADOW_A_MAX + 1] = {
 	[SHADOW_A_SWAP_TOTAL_US] = { .type = NLA_U32 },
 	[SHADOW_A_SWAP_DRIVER_US] = { .type = NLA_U32 },
 	[SHADOW_A_SWAP_OWN_US]	= { .type = NLA_U32 },
+	[SHADOW_A_SWAP_PREPARE_US] = { .type = NLA_U32 },
 };
 
 static int parse(struct nlmsghdr *nlh, struct nlattr **tb,
@@ -321,6 +322,7 @@ static const struct {
 	[SC_SWAP_TOTAL]		= { "total", SHADOW_A_SWAP_TOTAL_US },
 	[SC_SWAP_DRIVERS]	= { "drivers", SHADOW_A_SWAP_DRIVER_US },
 	[SC_SWAP_OWN]		= { "own", SHADOW_A_SWAP_OWN_US },
+	[SC_SWAP_PREPARE]	= { "prepare", SHADOW_A_SWAP_PREPARE_US },
 };
 
 /* The notes repeat: nla_parse() kept the last one only. */
@@ -573,7 +575,14 @@ void sc_swap_result_text(FILE *f, const struct sc_event *ev,
 	ms_text(f, sw->us[SC_SWAP_DRIVERS]);
 	fputs(" ms, the shadow's own ", f);
 	ms_text(f, sw->us[SC_SWAP_OWN]);
-	fputs(" ms)\n", f);
+	if (sw->us[SC_SWAP_PREPARE] >= 0) {
+		fputs(" ms and ", f);
+		ms_text(f, sw->us[SC_SWAP_PREPARE]);
+		fputs(" ms before the park", f);
+	} else {
+		fputs(" ms", f);
+	}
+	fputs(")\n", f);
 	for (i = 0; i < sw->nnotes; i++)
 		fprintf(f, "  note: %s\n", sw->notes[i]);
 	if (sw->err >= 0)

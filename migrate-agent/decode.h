@@ -51,7 +51,8 @@ enum sc_swap_phase {
 	SC_SWAP_LINK,
 	SC_SWAP_TOTAL,
 	SC_SWAP_DRIVERS,	/* of the total, inside the drivers */
-	SC_SWAP_OWN,		/* of the total, the shadow's own */
+	SC_SWAP_OWN,		/* of the total, the shadow's own in the outage */
+	SC_SWAP_PREPARE,	/* of the total, before the park */
 	SC_SWAP_PHASES
 };
 

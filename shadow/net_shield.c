@@ -42,11 +42,24 @@
  * hardware breakpoints) the swap goes on unshielded and says so in a
  * note.
  *
- * Lifetime: the shield is part of its swap (struct shadow_swap), armed in
- * the probing task by shadow_swap_claim() and disarmed by the re-attach
- * or, when the probe ended without one, by adopt() once the probe's
- * completion fired. unregister_wide_hw_breakpoint() returns only after
- * the breakpoint left every CPU, so no handler runs on a freed swap. The
+ * Placing and removing CPU-wide breakpoints each wait for an RCU grace
+ * period (their slots are counted under a per-CPU rwsem whose write side
+ * enters through rcu_sync: kernel/events/hw_breakpoint.c), some 10 ms
+ * under TCG. Done at the claim and the re-attach, the two were most of
+ * the shadow's own share of a swap's outage. So the breakpoints are
+ * placed before the park (shadow_shield_watch()) and removed once the
+ * swap has ended (shadow_shield_unwatch()); in between the handler does
+ * nothing unless the shield is armed, from a claim to its re-attach, and
+ * arming and disarming are a flag and a wait for the handlers inside.
+ *
+ * Lifetime: the shield is part of its swap (struct shadow_swap). The swap
+ * watches the interface, which it holds a reference to (dev_hold), from
+ * its start, and unwatches it before it is freed or left parked;
+ * unregister_wide_hw_breakpoint() returns only after the breakpoint left
+ * every CPU, so no handler runs on a freed swap or interface. Armed in the
+ * probing task by shadow_swap_claim(), disarmed by the re-attach or, when
+ * the probe ended without one, by adopt() once the probe's completion
+ * fired; disarming returns once no handler is inside (sh->inside). The
  * handler runs in the debug exception (NMI-like): it only loads and
  * stores. A lookup still comparing against the shield's copy of the name
  * after the disarm holds RCU or RTNL: the swap is freed after a grace
@@ -95,11 +108,9 @@ static bool stats_hooked;
 /* debugfs: the handler waits this long first, as a slow trap would. */
 u32 shadow_shield_delay_us;
 
-static void shield_hit(struct perf_event *bp, struct perf_sample_data *data,
-		       struct pt_regs *regs)
+/* Armed: a store the handler caught is put back, the driver's kept. */
+static void shield_put_back(struct shadow_shield *sh, struct net_device *ndev)
 {
-	struct shadow_shield *sh = bp->overflow_handler_context;
-	struct net_device *ndev = sh->ndev;
 	const struct net_device_ops *ndo;
 	const struct ethtool_ops *eto;
 	u32 delay = READ_ONCE(shadow_shield_delay_us);
@@ -129,6 +140,22 @@ static void shield_hit(struct perf_event *bp, struct perf_sample_data *data,
 	}
 }
 
+static void shield_hit(struct perf_event *bp, struct perf_sample_data *data,
+		       struct pt_regs *regs)
+{
+	struct shadow_shield *sh = bp->overflow_handler_context;
+
+	atomic_inc(&sh->inside);
+	/* Inside, then armed? Pairs with disarm's: one sees the other's store. */
+	smp_mb__after_atomic();
+	/* Acquire: armed, then the fields shadow_shield_arm() set before it. */
+	if (smp_load_acquire(&sh->armed))
+		shield_put_back(sh, sh->ndev);
+	/* The put-back's stores, before disarm can see no handler inside. */
+	smp_mb__before_atomic();
+	atomic_dec(&sh->inside);
+}
+
 static struct perf_event * __percpu *watch(struct shadow_shield *sh, void *addr)
 {
 	struct perf_event_attr attr;
@@ -141,8 +168,59 @@ static struct perf_event * __percpu *watch(struct shadow_shield *sh, void *addr)
 }
 
 /**
- * shadow_shield_arm() - watch the handed interface for the probe's stores
- * @sh: the swap's shield, disarmed
+ * shadow_shield_watch() - place the breakpoints on the interface
+ * @sh: the swap's shield, not watching
+ * @ndev: the interface, which the swap holds
+ *
+ * Sleeps (a grace period: see the top). Called by the swap before its
+ * park; the handler does nothing until shadow_shield_arm(). What could not
+ * be placed is in @sh->err, for the arm to report.
+ */
+void shadow_shield_watch(struct shadow_shield *sh, struct net_device *ndev)
+{
+	void *addr[SHADOW_SHIELD_WATCHES] = {
+		ndev->name, &ndev->netdev_ops, &ndev->ethtool_ops, ndev->name + 8,
+	};
+	struct perf_event * __percpu *bp;
+
+	BUILD_BUG_ON(IFNAMSIZ != 16);
+	if (WARN_ON_ONCE(sh->watches))
+		return;
+	sh->ndev = ndev;
+	WRITE_ONCE(sh->armed, false);
+	atomic_set(&sh->inside, 0);
+	sh->err = 0;
+	/* The name's blocks must be 8-aligned (they follow pointers). */
+	if (!IS_ALIGNED((unsigned long)ndev->name, 8)) {
+		sh->err = -EINVAL;
+		return;
+	}
+	while (sh->watches < SHADOW_SHIELD_WATCHES) {
+		bp = watch(sh, addr[sh->watches]);
+		if (IS_ERR_OR_NULL((void __force *)bp)) {
+			sh->err = bp ? PTR_ERR((void __force *)bp) : -EOPNOTSUPP;
+			break;
+		}
+		sh->bp[sh->watches++] = bp;
+	}
+}
+
+/**
+ * shadow_shield_unwatch() - remove the breakpoints
+ * @sh: the shield, watching or not, armed or not
+ *
+ * Sleeps. After it no handler runs: the swap and the interface may go.
+ */
+void shadow_shield_unwatch(struct shadow_shield *sh)
+{
+	shadow_shield_disarm(sh);
+	while (sh->watches)
+		unregister_wide_hw_breakpoint(sh->bp[--sh->watches]);
+}
+
+/**
+ * shadow_shield_arm() - keep the probe's stores to the interface from the stack
+ * @sh: the swap's shield, watching @ndev, disarmed
  * @ndev: the interface, on the tables the stack is to keep seeing (parked)
  *
  * Called in the probing task, whose stores are the driver's.
@@ -151,16 +229,8 @@ static struct perf_event * __percpu *watch(struct shadow_shield *sh, void *addr)
  */
 int shadow_shield_arm(struct shadow_shield *sh, struct net_device *ndev)
 {
-	/* By priority: a name that fits 8 bytes needs only the first block. */
-	void *addr[SHADOW_SHIELD_WATCHES] = {
-		ndev->name, &ndev->netdev_ops, &ndev->ethtool_ops, ndev->name + 8,
-	};
-	struct perf_event * __percpu *bp;
-	unsigned int i;
-
-	BUILD_BUG_ON(IFNAMSIZ != 16);
-	WARN_ON_ONCE(sh->armed);
-	sh->ndev = ndev;
+	if (WARN_ON_ONCE(sh->armed || (sh->watches && sh->ndev != ndev)))
+		return -EINVAL;
 	sh->task = current;
 	sh->parked_ndo = ndev->netdev_ops;
 	sh->parked_eto = ndev->ethtool_ops;
@@ -168,44 +238,36 @@ int shadow_shield_arm(struct shadow_shield *sh, struct net_device *ndev)
 	sh->eto = sh->parked_eto;
 	memset(sh->caught, 0, sizeof(sh->caught));
 	memcpy(sh->name, ndev->name, IFNAMSIZ);
-	sh->err = 0;
-	/* The name's blocks must be 8-aligned (they follow pointers). */
-	if (!IS_ALIGNED((unsigned long)ndev->name, 8))
-		return -EINVAL;
-	for (i = 0; i < SHADOW_SHIELD_WATCHES; i++) {
-		bp = watch(sh, addr[i]);
-		if (IS_ERR_OR_NULL((void __force *)bp)) {
-			sh->err = bp ? PTR_ERR((void __force *)bp) : -EOPNOTSUPP;
-			break;
-		}
-		sh->bp[sh->armed++] = bp;
-	}
-	if (sh->armed) {
+	if (sh->watches) {
 		atomic_inc(&shields_armed);
 		/* Lookups by name read the shield's copy (see the top). */
 		sh->node = name_node_of(ndev);
 		if (sh->node)
 			WRITE_ONCE(sh->node->name, sh->name);
+		/* A handler that sees it armed sees all of the above. */
+		smp_store_release(&sh->armed, true);
 	}
-	if (sh->armed < SHADOW_SHIELD_WATCHES - (strnlen(sh->name, IFNAMSIZ) < 8))
-		return sh->err;
+	if (sh->watches < SHADOW_SHIELD_WATCHES - (strnlen(sh->name, IFNAMSIZ) < 8))
+		return sh->err ?: -ENOSPC;
 	return 0;
 }
 
 /**
- * shadow_shield_disarm() - stop watching; the driver's tables stay in @sh
+ * shadow_shield_disarm() - stop putting stores back; the driver's tables stay in @sh
  * @sh: the shield, armed or not
  *
- * Sleeps. After it, no handler runs, and @sh->ndo and @sh->eto hold the
- * tables the driver assigned last (the parked ones when it assigned none).
+ * After it, no handler acts, and @sh->ndo and @sh->eto hold the tables
+ * the driver assigned last (the parked ones when it assigned none).
  */
 void shadow_shield_disarm(struct shadow_shield *sh)
 {
 	if (!sh->armed)
 		return;
-	do
-		unregister_wide_hw_breakpoint(sh->bp[--sh->armed]);
-	while (sh->armed);
+	WRITE_ONCE(sh->armed, false);
+	/* Disarmed, then inside? Pairs with shield_hit(): it is counted. */
+	smp_mb();
+	while (atomic_read_acquire(&sh->inside))
+		cpu_relax();
 	/* The handler kept dev->name equal to the copy: swap them back. */
 	if (sh->node)
 		WRITE_ONCE(sh->node->name, sh->ndev->name);

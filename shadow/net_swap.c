@@ -1141,6 +1141,7 @@ static void swap_free(struct shadow_net_dev *sd)
 {
 	struct shadow_swap *sw = sd->swap;
 
+	shadow_shield_unwatch(&sw->shield);	/* none left but on an early end */
 	slot_del(sd);
 	shadow_net_lock();
 	sd->swap = NULL;
@@ -1157,6 +1158,12 @@ static void finish(struct shadow_net_dev *sd, bool on_driver)
 {
 	struct shadow_swap *sw = sd->swap;
 
+	/*
+	 * The breakpoints go before the outcome is told (a grace period, but
+	 * after the outage): a requester that then asks for the next swap
+	 * finds this one gone, as before they were placed for the whole swap.
+	 */
+	shadow_shield_unwatch(&sw->shield);
 	/* Its device went during the link wait: the driver unregisters it. */
 	if (on_driver && (READ_ONCE(sd->detached) ||
 			  READ_ONCE(sd->ndev->reg_state) != NETREG_REGISTERED)) {
@@ -1273,6 +1280,9 @@ static void swap_run(struct work_struct *work)
 	int err = 0;
 
 	mark(sw, SWAP_T_START);
+	/* Before the park: placing them waits for a grace period (net_shield.c). */
+	shadow_shield_watch(&sw->shield, sd->ndev);
+	mark(sw, SWAP_T_WATCHED);
 	if (READ_ONCE(sd->state) == SHADOW_STATE_PARKING) {
 		set_state(sd, SHADOW_STATE_PARKING);
 		rtnl_lock();

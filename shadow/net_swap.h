@@ -23,6 +23,7 @@
 /* Timestamps of a swap's phases, ns since boot (0: not reached). */
 enum shadow_swap_mark {
 	SWAP_T_START,
+	SWAP_T_WATCHED,		/* the shield's breakpoints placed: the park begins */
 	SWAP_T_PARKED,		/* old driver stopped, ops parked */
 	SWAP_T_UNBOUND,		/* old driver's remove returned */
 	SWAP_T_PROBED,		/* new driver's probe returned */
@@ -33,8 +34,10 @@ enum shadow_swap_mark {
 
 /*
  * The probe's stores to the handed interface, caught (net_shield.c). The
- * handler writes caught, ndo, eto and name while armed; the probing task
- * reads them after disarming.
+ * breakpoints are placed for the whole swap (watched), the handler acts
+ * only while armed (from a claim to its re-attach). It writes caught, ndo,
+ * eto and name while armed; the probing task reads them after disarming,
+ * which waits for the handlers inside.
  */
 #define SHADOW_SHIELD_WATCHES	4
 struct shield_name_node;
@@ -48,12 +51,16 @@ struct shadow_shield {
 	const struct ethtool_ops *eto;
 	char name[IFNAMSIZ];			/* the stack's */
 	unsigned int caught[SHADOW_SHIELD_FIELDS];	/* stores put back, per field */
-	unsigned int armed;
-	int err;				/* why fewer than all are armed */
+	bool armed;				/* the handler acts */
+	atomic_t inside;			/* handlers running now */
+	unsigned int watches;			/* breakpoints placed */
+	int err;				/* why fewer than all are placed */
 	struct shield_name_node *node;		/* pointed at name while armed */
 	struct perf_event * __percpu *bp[SHADOW_SHIELD_WATCHES];
 };
 
+void shadow_shield_watch(struct shadow_shield *sh, struct net_device *ndev);
+void shadow_shield_unwatch(struct shadow_shield *sh);
 int shadow_shield_arm(struct shadow_shield *sh, struct net_device *ndev);
 void shadow_shield_disarm(struct shadow_shield *sh);
 void shadow_shield_init(void);

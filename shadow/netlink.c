@@ -460,7 +460,7 @@ static int fill_swap(struct sk_buff *skb, const struct shadow_swap *sw, u32 stat
 {
 	bool last = state == SHADOW_STATE_SWAPPED || state == SHADOW_STATE_FAILED ||
 		    state == SHADOW_STATE_ROLLED_BACK;
-	u32 total, drivers, link, own;
+	u32 total, prepare, drivers, link, own;
 	unsigned int i;
 
 	if (nla_put_u32(skb, SHADOW_A_SWAP_SEQ, sw->seq) ||
@@ -470,20 +470,23 @@ static int fill_swap(struct sk_buff *skb, const struct shadow_swap *sw, u32 stat
 	if (!last)
 		return 0;
 	total = us(sw, SWAP_T_START, SWAP_T_WOKEN);
+	prepare = us(sw, SWAP_T_START, SWAP_T_WATCHED);
 	drivers = div_u64(sw->driver_ns, NSEC_PER_USEC);
 	link = us(sw, SWAP_T_REPLAYED, SWAP_T_WOKEN);
 	link += div_u64(sw->wait_ns, NSEC_PER_USEC);	/* neither is the shadow's */
-	own = total > drivers + link ? total - drivers - link : 0;
+	/* Its preparation is the shadow's, but before the outage: apart. */
+	own = total > drivers + link + prepare ? total - drivers - link - prepare : 0;
 	if ((sw->new_driver[0] &&
 	     nla_put_string(skb, SHADOW_A_SWAP_TO, sw->new_driver)) ||
 	    (sw->new_bus_addr[0] &&
 	     nla_put_string(skb, SHADOW_A_SWAP_TO_ADDR, sw->new_bus_addr)) ||
 	    (sw->err && nla_put_u32(skb, SHADOW_A_SWAP_ERRNO, -sw->err)) ||
 	    (sw->reason[0] && nla_put_string(skb, SHADOW_A_SWAP_REASON, sw->reason)) ||
-	    nla_put_u32(skb, SHADOW_A_SWAP_PARK_US, us(sw, SWAP_T_START, SWAP_T_PARKED)) ||
+	    nla_put_u32(skb, SHADOW_A_SWAP_PREPARE_US, prepare) ||
+	    nla_put_u32(skb, SHADOW_A_SWAP_PARK_US, us(sw, SWAP_T_WATCHED, SWAP_T_PARKED)) ||
 	    nla_put_u32(skb, SHADOW_A_SWAP_UNBIND_US, us(sw, SWAP_T_PARKED, SWAP_T_UNBOUND)) ||
 	    nla_put_u32(skb, SHADOW_A_SWAP_PROBE_US,
-			us(sw, sw->t[SWAP_T_UNBOUND] ? SWAP_T_UNBOUND : SWAP_T_START,
+			us(sw, sw->t[SWAP_T_UNBOUND] ? SWAP_T_UNBOUND : SWAP_T_WATCHED,
 			   SWAP_T_PROBED)) ||
 	    nla_put_u32(skb, SHADOW_A_SWAP_REPLAY_US, us(sw, SWAP_T_PROBED, SWAP_T_REPLAYED)) ||
 	    nla_put_u32(skb, SHADOW_A_SWAP_LINK_US, us(sw, SWAP_T_REPLAYED, SWAP_T_WOKEN)) ||

@@ -587,6 +587,7 @@ static void test_swap_parse(void)
 				      SHADOW_STATE_ROLLED_BACK, &rolled_back);
 	static const long long us[] = {
 		1200, 30100, 120000, 15250, 600000, 812300, 150600, 61700,
+		-1,	/* prepare: an older module's event */
 	};
 	const struct sc_swap *sw;
 	struct sc_event ev;
@@ -695,14 +696,14 @@ static void test_swap_result(void)
 		.seq = 3, .from = "e1000", .from_addr = "0000:00:03.0",
 		.to = "8139cp", .to_addr = "0000:00:04.0",
 		.us = { 1200, 30100, 120000, 15200, 600000, 812300, 158400,
-			53900 },
+			53900, 10700 },
 	};
 
 	check_result("swap: summary of a swap",
 		     km_event("eth0", 2, "8139cp", "0000:00:04.0",
 			      SHADOW_STATE_SWAPPED, &swapped), "passive",
-		     "eth0: swapped e1000 0000:00:03.0 -> 8139cp 0000:00:04.0 in 812.3 ms (park 1.2, unbind 30.1, probe 120.0, replay 15.2, link 600.0 ms; in the drivers 158.4 ms, the shadow's own 53.9 ms)\n",
-		     "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":3,\"result\":\"swapped\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":\"8139cp\",\"bus_addr\":\"0000:00:04.0\"},\"phases_us\":{\"park\":1200,\"unbind\":30100,\"probe\":120000,\"replay\":15200,\"link\":600000,\"total\":812300,\"drivers\":158400,\"own\":53900},\"errno\":null,\"error\":null,\"reason\":null,\"notes\":[],\"state\":\"passive\"}");
+		     "eth0: swapped e1000 0000:00:03.0 -> 8139cp 0000:00:04.0 in 812.3 ms (park 1.2, unbind 30.1, probe 120.0, replay 15.2, link 600.0 ms; in the drivers 158.4 ms, the shadow's own 53.9 ms and 10.7 ms before the park)\n",
+		     "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":3,\"result\":\"swapped\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":\"8139cp\",\"bus_addr\":\"0000:00:04.0\"},\"phases_us\":{\"park\":1200,\"unbind\":30100,\"probe\":120000,\"replay\":15200,\"link\":600000,\"total\":812300,\"drivers\":158400,\"own\":53900,\"prepare\":10700},\"errno\":null,\"error\":null,\"reason\":null,\"notes\":[],\"state\":\"passive\"}");
 	check_result("swap: summary of a rollback, notes and error",
 		     km_event("eth0", 2, "e1000", "0000:00:03.0",
 			      SHADOW_STATE_ROLLED_BACK, &rolled_back), "passive",
@@ -710,21 +711,21 @@ static void test_swap_result(void)
 		     "  note: mtu 9000 -> 1500: 8139cp takes 60..1500\n"
 		     "  note: wake-on-lan 0x20: 8139cp has none\n"
 		     "  error: Connection timed out: 8139cp did not open (-110)\n",
-		     "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":7,\"result\":\"rolled-back\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"phases_us\":{\"park\":1200,\"unbind\":30100,\"probe\":120000,\"replay\":15250,\"link\":600000,\"total\":812300,\"drivers\":150600,\"own\":61700},\"errno\":110,\"error\":\"Connection timed out\",\"reason\":\"8139cp did not open (-110)\",\"notes\":[\"mtu 9000 -> 1500: 8139cp takes 60..1500\",\"wake-on-lan 0x20: 8139cp has none\"],\"state\":\"passive\"}");
+		     "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":7,\"result\":\"rolled-back\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"phases_us\":{\"park\":1200,\"unbind\":30100,\"probe\":120000,\"replay\":15250,\"link\":600000,\"total\":812300,\"drivers\":150600,\"own\":61700,\"prepare\":null},\"errno\":110,\"error\":\"Connection timed out\",\"reason\":\"8139cp did not open (-110)\",\"notes\":[\"mtu 9000 -> 1500: 8139cp takes 60..1500\",\"wake-on-lan 0x20: 8139cp has none\"],\"state\":\"passive\"}");
 	check_result("swap: summary of a failure, interface parked",
 		     km_event("eth0", 2, NULL, "0000:00:03.0",
 			      SHADOW_STATE_FAILED, &failed_swap), "parked",
 		     "eth0: failed e1000 0000:00:03.0 after 121.5 ms (park 1.0, unbind 20.0, probe 100.5, replay 0.0, link 0.0 ms; in the drivers 118.3 ms, the shadow's own 3.2 ms)\n"
 		     "  error: No such device or address: no device 0000:00:09.0 probed within 100 ms\n"
 		     "  state: parked\n",
-		     "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":9,\"result\":\"failed\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":null,\"bus_addr\":null},\"phases_us\":{\"park\":1000,\"unbind\":20000,\"probe\":100500,\"replay\":0,\"link\":0,\"total\":121500,\"drivers\":118300,\"own\":3200},\"errno\":6,\"error\":\"No such device or address\",\"reason\":\"no device 0000:00:09.0 probed within 100 ms\",\"notes\":[],\"state\":\"parked\"}");
+		     "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":9,\"result\":\"failed\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":null,\"bus_addr\":null},\"phases_us\":{\"park\":1000,\"unbind\":20000,\"probe\":100500,\"replay\":0,\"link\":0,\"total\":121500,\"drivers\":118300,\"own\":3200,\"prepare\":null},\"errno\":6,\"error\":\"No such device or address\",\"reason\":\"no device 0000:00:09.0 probed within 100 ms\",\"notes\":[],\"state\":\"parked\"}");
 	check_result("swap: summary without drivers and own times",
 		     km_event("eth0", 2, NULL, "0000:00:03.0",
 			      SHADOW_STATE_FAILED, &failed_unsplit), "parked",
 		     "eth0: failed e1000 0000:00:03.0 after 121.5 ms (park 1.0, unbind 20.0, probe 100.5, replay 0.0, link 0.0 ms; in the drivers ? ms, the shadow's own ? ms)\n"
 		     "  error: No such device or address: no device 0000:00:09.0 probed within 100 ms\n"
 		     "  state: parked\n",
-		     "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":9,\"result\":\"failed\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":null,\"bus_addr\":null},\"phases_us\":{\"park\":1000,\"unbind\":20000,\"probe\":100500,\"replay\":0,\"link\":0,\"total\":121500,\"drivers\":null,\"own\":null},\"errno\":6,\"error\":\"No such device or address\",\"reason\":\"no device 0000:00:09.0 probed within 100 ms\",\"notes\":[],\"state\":\"parked\"}");
+		     "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":9,\"result\":\"failed\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":null,\"bus_addr\":null},\"phases_us\":{\"park\":1000,\"unbind\":20000,\"probe\":100500,\"replay\":0,\"link\":0,\"total\":121500,\"drivers\":null,\"own\":null,\"prepare\":null},\"errno\":6,\"error\":\"No such device or address\",\"reason\":\"no device 0000:00:09.0 probed within 100 ms\",\"notes\":[],\"state\":\"parked\"}");
 }
 
 int main(void)

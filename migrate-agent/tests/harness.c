@@ -64,6 +64,7 @@ static const int us_attrs[SC_SWAP_PHASES] = {
 	[SC_SWAP_TOTAL]		= SHADOW_A_SWAP_TOTAL_US,
 	[SC_SWAP_DRIVERS]	= SHADOW_A_SWAP_DRIVER_US,
 	[SC_SWAP_OWN]		= SHADOW_A_SWAP_OWN_US,
+	[SC_SWAP_PREPARE]	= SHADOW_A_SWAP_PREPARE_US,
 };
 
 /* A multicast: port 0, sequence 0, no flags. */
@@ -100,7 +101,8 @@ static void put_swap(struct nl_msg *msg, __u32 state,
 	if (sw->reason)
 		nla_put_string(msg, SHADOW_A_SWAP_REASON, sw->reason);
 	for (i = 0; i < SC_SWAP_PHASES; i++)
-		if (!sw->no_split || i <= SC_SWAP_TOTAL)
+		if ((!sw->no_split || i <= SC_SWAP_TOTAL) &&
+		    (i != SC_SWAP_PREPARE || sw->us[i]))
 			nla_put_u32(msg, us_attrs[i], sw->us[i]);
 	for (i = 0; i < 4 && sw->notes[i]; i++)
 		nla_put_string(msg, SHADOW_A_SWAP_NOTE, sw->notes[i]);

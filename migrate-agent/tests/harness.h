@@ -27,7 +27,7 @@ struct km_swap {
 	const char *to_addr;	/* NULL: absent */
 	__u32 err;		/* positive errno, 0: absent */
 	const char *reason;	/* NULL: absent */
-	__u32 us[SC_SWAP_PHASES];
+	__u32 us[SC_SWAP_PHASES];	/* prepare 0: absent (an older module) */
 	bool no_split;		/* an older module: no _DRIVER_US, _OWN_US */
 	const char *notes[4];	/* up to the first NULL */
 };

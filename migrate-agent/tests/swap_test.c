@@ -311,7 +311,7 @@ static void test_swap_json(void)
 	       fake.first_wait_ms > 39000 && fake.first_wait_ms <= 40000);
 	result("swap -j: rolled back is one JSON object, exit 6",
 	       ret == SC_EXIT_SWAP_FAILED && !err[0] &&
-	       !strcmp(out, "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":7,\"result\":\"rolled-back\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"phases_us\":{\"park\":1,\"unbind\":2,\"probe\":3,\"replay\":4,\"link\":5,\"total\":15,\"drivers\":7,\"own\":3},\"errno\":5,\"error\":\"Input/output error\",\"reason\":\"8139cp did not open (-5)\",\"notes\":[],\"state\":null}\n"));
+	       !strcmp(out, "{\"ifname\":\"eth0\",\"ifindex\":2,\"seq\":7,\"result\":\"rolled-back\",\"from\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"to\":{\"driver\":\"e1000\",\"bus_addr\":\"0000:00:03.0\"},\"phases_us\":{\"park\":1,\"unbind\":2,\"probe\":3,\"replay\":4,\"link\":5,\"total\":15,\"drivers\":7,\"own\":3,\"prepare\":null},\"errno\":5,\"error\":\"Input/output error\",\"reason\":\"8139cp did not open (-5)\",\"notes\":[],\"state\":null}\n"));
 }
 
 static void test_restart(void)

@@ -24,7 +24,7 @@ mac=$(cat "/sys/class/net/$dev/address")
 : >"$RESULTS"
 
 # record PAIR METHOD GAPJSON [SWAPJSON]: one line of $RESULTS:
-# pair method gap_ms lost total_ms park unbind probe replay link drivers own
+# pair method gap_ms lost total_ms park unbind probe replay link drivers own prepare
 record()
 {
 	local pair=$1 method=$2 gap=$3 swap=${4:-}
@@ -36,7 +36,8 @@ record()
 	if [[ -n $swap ]]; then
 		jq -r --arg p "$pair" --arg m "$method" --argjson g "$gap" \
 			'[$p, $m, $g.max_gap_ms, $g.lost, .phases_us.total / 1000,
-			  (.phases_us | .park, .unbind, .probe, .replay, .link, .drivers, .own) / 1000]
+			  (.phases_us | .park, .unbind, .probe, .replay, .link, .drivers, .own,
+			    .prepare) / 1000]
 			 | map(tostring) | join(" ")' <<<"$swap" >>"$RESULTS"
 	else
 		jq -r --arg p "$pair" --arg m "$method" --arg t "$hand_ms" \
@@ -132,22 +133,22 @@ function median(list,   n, a, i, j, t) {
 	k = $1 SUBSEP $2
 	if (!(k in gap)) { order[++npairs] = $1 }
 	gap[k] = gap[k] " " $3; lost[k] = lost[k] " " $4; total[k] = total[k] " " $5
-	if ($2 == "shadow") for (f = 6; f <= 12; f++) ph[$1, f] = ph[$1, f] " " $f
+	if ($2 == "shadow") for (f = 6; f <= 13; f++) ph[$1, f] = ph[$1, f] " " $f
 }
 END {
-	printf "%-34s %9s %9s %6s %7s %7s | %6s %7s %6s %7s %7s %8s %6s\n", "pair", "gap-shdw",
-	       "gap-hand", "ratio", "lost-s", "lost-h", "park", "unbind", "probe",
-	       "replay", "link", "drivers", "own"
+	printf "%-34s %9s %9s %6s %7s %7s | %6s %7s %6s %7s %7s %8s %6s %7s\n", "pair",
+	       "gap-shdw", "gap-hand", "ratio", "lost-s", "lost-h", "park", "unbind", "probe",
+	       "replay", "link", "drivers", "own", "prepare"
 	for (i = 1; i <= npairs; i++) {
 		p = order[i]
 		if (seen[p]++) continue
 		gs = median(gap[p, "shadow"]); gh = median(gap[p, "hand"])
 		printf "%-34s %9.1f %9.1f %6.2f %7d %7d |", p, gs, gh, gh ? gs / gh : 0,
 		       median(lost[p, "shadow"]), median(lost[p, "hand"])
-		for (f = 6; f <= 12; f++) printf " %6.1f", median(ph[p, f])
+		for (f = 6; f <= 13; f++) printf " %6.1f", median(ph[p, f])
 		printf "\n"
 	}
 }' "$RESULTS"
 echo
-echo "raw: pair method gap_ms lost total_ms [park unbind probe replay link drivers own]"
+echo "raw: pair method gap_ms lost total_ms [park unbind probe replay link drivers own prepare]"
 sed 's/^/  /' "$RESULTS"

@@ -89,14 +89,16 @@
  *	SHADOW_A_SWAP_ERRNO and SHADOW_A_SWAP_REASON say why) or FAILED (the
  *	interface stays parked; the reason says why).
  *	Final events carry SHADOW_A_SWAP_FROM / _FROM_ADDR / _TO / _TO_ADDR
- *	(drivers and bus addresses), the phase times SHADOW_A_SWAP_PARK_US
+ *	(drivers and bus addresses), the phase times SHADOW_A_SWAP_PREPARE_US
+ *	(before the park: the interface still runs), _PARK_US
  *	(stop the old driver), _UNBIND_US (its remove), _PROBE_US (until the
  *	new driver's probe returned), _REPLAY_US (replay and open), _LINK_US
  *	(until the new driver reported link), _TOTAL_US, _DRIVER_US (the
  *	part of the total spent inside the drivers: the old one's ndo_stop
  *	and remove, loading the new one, its probe and its ndo_open), _OWN_US
- *	(the shadow's own share: the total less the drivers' time, the wait
- *	for link and the wait for a device to appear), and one
+ *	(the shadow's own share of the outage: the total less the drivers'
+ *	time, the wait for link, the wait for a device to appear and the
+ *	preparation), and one
  *	SHADOW_A_SWAP_NOTE string per setting that could not be carried over
  *	as it was.
  *	A new driver that probes but cannot open is unbound again (its
@@ -200,6 +202,7 @@ enum shadow_attr {
 	SHADOW_A_SWAP_OWN_US,		/* u32 */
 	SHADOW_A_SWAP_DRIVER,		/* string */
 	SHADOW_A_DEV_SWAP_SEQ,		/* u32: the swap running on it (dev get) */
+	SHADOW_A_SWAP_PREPARE_US,	/* u32 */
 	__SHADOW_A_MAX,
 	SHADOW_A_MAX = __SHADOW_A_MAX - 1
 };
