@@ -12,7 +12,7 @@
 # prefers its own applets in its shell, so tests run under bash and these
 # stay first in PATH (TESTBED.md, "traps").
 GUEST_BINARIES=(
-	/bin/bash /usr/sbin/ip /usr/sbin/tc /usr/bin/ss /usr/sbin/ethtool
+	/bin/bash /usr/sbin/ip /usr/sbin/bridge /usr/sbin/tc /usr/bin/ss /usr/sbin/ethtool
 	/usr/bin/iperf3 /usr/bin/kmod /usr/bin/jq /usr/bin/setpriv
 )
 KMOD_LINKS=(modprobe insmod rmmod lsmod depmod modinfo)
@@ -142,6 +142,10 @@ build_overlay()
 	rm -rf "$root/shadow/selftests/modules" "$root/shadow/selftests/host"
 	install -m 0644 "$runfile" "$root/shadow/run"
 	install -m 0644 "$nicsfile" "$root/shadow/nics"
+	# A benchmark's own modules (the cached base has what the tests load).
+	# shellcheck disable=SC2086 # a word list
+	[[ -z ${SHADOW_GUEST_MODULES:-} ]] ||
+		copy_module_list "$root" "$abi" $SHADOW_GUEST_MODULES || return 1
 	if [[ -d $build ]]; then
 		while IFS= read -r -d '' ko; do
 			install -m 0644 "$ko" "$root/lib/modules/$abi/extra/"
