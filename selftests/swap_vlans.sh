@@ -41,6 +41,9 @@ vlan_ping() { busywait 15000 ping -q -c 1 -W 1 198.51.100.2 >/dev/null; }
 check "VLAN $NVLANS passes before the swap" vlan_ping
 logged=$(shadowctl -j log show dev "$dev" | jq '[.[] | select(.key == "vlan")] | length')
 check "all $NVLANS VLAN ids logged (got $logged)" [ "$logged" -ge "$NVLANS" ]
+# The log folds a set by member (shadow/log.c's index): each id once.
+check "  each once" jqt '[.[] | select(.key == "vlan") | .vid] | length == (unique | length)' \
+	<<<"$(shadowctl -j log show dev "$dev")"
 
 out=$(shadowctl -j restart dev "$dev")
 rc=$?

@@ -8,14 +8,25 @@
  * sleeps.
  */
 
+#include <linux/jhash.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "log.h"
 
-struct entry {
+/*
+ * An entry is on the list in the order of the changes and in the index
+ * under its key, and a set's entry under its member too, so that a record
+ * finds what it replaces without walking the log (a log of thousands of
+ * VLAN ids made recording, and the replay's and the dumps' reads by
+ * position, quadratic). Reads by position go on from where the last one
+ * stopped while nothing changed (the cursor).
+ */
+struct shadow_log_entry {
 	struct list_head node;
+	struct hlist_node hnode;
 	u32 key;
+	bool member;		/* a set's member: indexed by its data too */
 	u64 seq;
 	u16 len;
 	u8 data[];
@@ -25,14 +36,24 @@ void shadow_log_init(struct shadow_log *log)
 {
 	spin_lock_init(&log->lock);
 	INIT_LIST_HEAD(&log->entries);
+	hash_init(log->index);
 	log->seq = 0;
 	log->len = 0;
 	log->gen = 0;
+	log->cursor = NULL;
 }
 
-static void drop(struct shadow_log *log, struct entry *e)
+static u32 index_of(u32 key, bool member, const void *data, size_t len)
+{
+	return member ? jhash(data, len, key) : key;
+}
+
+static void drop(struct shadow_log *log, struct shadow_log_entry *e)
 {
 	lockdep_assert_held(&log->lock);
+	if (log->cursor == e)
+		log->cursor = NULL;
+	hash_del(&e->hnode);
 	list_del(&e->node);
 	kfree(e);
 	log->len--;
@@ -40,7 +61,7 @@ static void drop(struct shadow_log *log, struct entry *e)
 
 void shadow_log_clear(struct shadow_log *log)
 {
-	struct entry *e, *tmp;
+	struct shadow_log_entry *e, *tmp;
 
 	spin_lock_bh(&log->lock);
 	list_for_each_entry_safe(e, tmp, &log->entries, node)
@@ -50,13 +71,14 @@ void shadow_log_clear(struct shadow_log *log)
 }
 
 /* The entry a new record replaces: same key, and same member for sets. */
-static struct entry *find(struct shadow_log *log, u32 key, bool member,
-			  const void *data, size_t len)
+static struct shadow_log_entry *find(struct shadow_log *log, u32 key, bool member,
+				     const void *data, size_t len)
 {
-	struct entry *e;
+	struct shadow_log_entry *e;
 
-	list_for_each_entry(e, &log->entries, node) {
-		if (e->key != key)
+	lockdep_assert_held(&log->lock);
+	hash_for_each_possible(log->index, e, hnode, index_of(key, member, data, len)) {
+		if (e->key != key || e->member != member)
 			continue;
 		if (!member || (e->len == len && !memcmp(e->data, data, len)))
 			return e;
@@ -78,7 +100,7 @@ int shadow_log_record(struct shadow_log *log, u32 key, enum tap_mode mode,
 		      const void *data, size_t len)
 {
 	bool set = mode == TAP_MODE_SET_ADD || mode == TAP_MODE_SET_DEL;
-	struct entry *e, *old;
+	struct shadow_log_entry *e, *old;
 
 	if (len > SHADOW_LOG_DATA_MAX || mode == TAP_MODE_NONE)
 		return -EINVAL;
@@ -88,6 +110,7 @@ int shadow_log_record(struct shadow_log *log, u32 key, enum tap_mode mode,
 		if (!e)
 			return -ENOMEM;
 		e->key = key;
+		e->member = set;
 		e->len = len;
 		memcpy(e->data, data, len);
 	}
@@ -99,6 +122,7 @@ int shadow_log_record(struct shadow_log *log, u32 key, enum tap_mode mode,
 	if (e) {
 		e->seq = ++log->seq;
 		list_add_tail(&e->node, &log->entries);
+		hash_add(log->index, &e->hnode, index_of(key, set, data, len));
 		log->len++;
 	}
 	log->gen++;
@@ -118,18 +142,29 @@ int shadow_log_record(struct shadow_log *log, u32 key, enum tap_mode mode,
 int shadow_log_item(struct shadow_log *log, unsigned int pos,
 		    struct shadow_log_item *item, unsigned int *gen)
 {
-	struct entry *e;
+	struct shadow_log_entry *e;
+	unsigned int at = 0;
 	int err = -ENOENT;
 
 	spin_lock_bh(&log->lock);
 	*gen = log->gen;
-	list_for_each_entry(e, &log->entries, node) {
-		if (pos--)
+	/* A reader going through the log in order takes one step a call. */
+	if (log->cursor && log->cursor_gen == log->gen && log->cursor_pos <= pos) {
+		e = log->cursor;
+		at = log->cursor_pos;
+	} else {
+		e = list_first_entry(&log->entries, struct shadow_log_entry, node);
+	}
+	for (; !list_entry_is_head(e, &log->entries, node); e = list_next_entry(e, node)) {
+		if (at++ < pos)
 			continue;
 		item->key = e->key;
 		item->seq = e->seq;
 		item->len = e->len;
 		memcpy(item->data, e->data, e->len);
+		log->cursor = e;
+		log->cursor_pos = pos;
+		log->cursor_gen = log->gen;
 		err = 0;
 		break;
 	}
@@ -149,7 +184,7 @@ int shadow_log_item(struct shadow_log *log, unsigned int pos,
  */
 int shadow_log_get(struct shadow_log *log, u32 key, void *data, size_t len)
 {
-	struct entry *e;
+	struct shadow_log_entry *e;
 	int ret = -ENOENT;
 
 	spin_lock_bh(&log->lock);

@@ -397,15 +397,22 @@ static int collect_vid(struct net_device *vlan_dev, int vid, void *arg)
 	return 0;
 }
 
+/* The filters the log's size makes many: the driver's time, counted. */
 static void add_vids(struct shadow_net_dev *sd, const unsigned long *ids, __be16 proto)
 {
 	const struct net_device_ops *ops = sd->ndev->netdev_ops;
 	unsigned int vid;
+	u64 t;
+	int err;
 
-	for_each_set_bit(vid, ids, VLAN_N_VID)
-		if (ops->ndo_vlan_rx_add_vid(sd->ndev, proto, vid))
+	for_each_set_bit(vid, ids, VLAN_N_VID) {
+		t = ktime_get_ns();
+		err = ops->ndo_vlan_rx_add_vid(sd->ndev, proto, vid);
+		sd->swap->driver_ns += shadow_swap_since(t);
+		if (err)
 			shadow_swap_note(sd->swap, "VLAN %u refused by %s", vid,
 					 sd->swap->new_driver);
+	}
 }
 
 /*
@@ -480,10 +487,12 @@ static int replay_open(struct shadow_net_dev *sd)
 	}
 	/* Queued packets wait for link (net_swap.c wakes TX). */
 	netif_tx_stop_all_queues(ndev);
+	t = ktime_get_ns();
 	netif_addr_lock_bh(ndev);
 	if (ops->ndo_set_rx_mode)
-		ops->ndo_set_rx_mode(ndev);
+		ops->ndo_set_rx_mode(ndev);	/* all the multicast addresses */
 	netif_addr_unlock_bh(ndev);
+	sw->driver_ns += shadow_swap_since(t);
 	if (!(ndev->priv_flags & IFF_UNICAST_FLT) && !netdev_uc_empty(ndev) &&
 	    !ndev->uc_promisc)
 		shadow_swap_note(sw, "%s has no unicast filter: secondary unicast addresses need promiscuous mode",
