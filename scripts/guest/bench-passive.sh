@@ -2,9 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Guest half of scripts/bench-passive: what passive mode costs, measured
-# side by side in one boot. Variant "with": shadow.ko loaded and the
-# interface attached (ops tables behind the taps); "without": shadow.ko
-# unloaded. Runs alternate with/without ROUNDS times:
+# side by side in one boot. MODE late: variant "with" is shadow.ko loaded
+# and the interface attached late (ops tables behind the taps), "without"
+# shadow.ko unloaded. MODE deployed: "with" is shadow.ko loaded and then
+# the driver bound again (it probes under the shadow: padded allocation,
+# taps from the probe on), "without" shadow.ko unloaded and the driver
+# bound again (its own allocation). Runs alternate with/without ROUNDS
+# times:
 #  - iperf3 TCP to the peer for SECS s: receiver Mbit/s, and guest CPU
 #    seconds per GB (busy time from /proc/stat over the run);
 #  - a control-path loop: LOOPS times MTU 1400/1500 and ethtool -G rx
@@ -14,7 +18,7 @@
 
 . /shadow/selftests/lib/lib.sh
 
-MODEL=${1:-e1000} ROUNDS=${2:-5} SECS=${3:-3} LOOPS=${4:-20}
+MODEL=${1:-e1000} ROUNDS=${2:-5} SECS=${3:-3} LOOPS=${4:-20} MODE=${5:-late}
 mac=$(nic_field "$MODEL" 3)
 dev=$(iface_by_mac "$mac") || fail "no $MODEL NIC"
 ip addr add "$LOCAL_IP/$PREFIX" dev "$dev"
@@ -25,14 +29,42 @@ busywait 10000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null || fail "peer unreachable
 busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
+# rebind: the NIC's driver probes it again; the new interface is set up.
+# (The device of virtio_net's interface is on the virtio bus, not PCI.)
+rebind()
+{
+	local path drv
+
+	path=$(readlink -f "/sys/class/net/$dev/device")
+	drv=$(readlink -f "$path/driver")
+	echo "${path##*/}" >"$drv/unbind" && echo "${path##*/}" >"$drv/bind" ||
+		fail "rebind ${path##*/}"
+	busywait 10000 iface_by_mac "$mac" >/dev/null || fail "no interface after the rebind"
+	dev=$(iface_by_mac "$mac")
+	ip addr add "$LOCAL_IP/$PREFIX" dev "$dev" 2>/dev/null
+	ip link set "$dev" up
+	busywait 15000 carrier_up "$dev" || fail "no carrier after the rebind"
+	busywait 10000 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null || fail "peer unreachable after the rebind"
+}
+
 variant()
 {
-	case $1 in
-	with)
+	case $MODE-$1 in
+	deployed-with)
+		lsmod | grep -q '^shadow ' || modprobe shadow || fail "modprobe shadow"
+		rebind
+		jqt '.[0].state == "passive"' <<<"$(shadowctl -j dev show dev "$dev")" ||
+			fail "$dev not shadowed after its probe"
+		;;
+	deployed-without)
+		! lsmod | grep -q '^shadow ' || modprobe -r shadow || fail "rmmod shadow"
+		rebind
+		;;
+	late-with)
 		lsmod | grep -q '^shadow ' || modprobe shadow || fail "modprobe shadow"
 		shadowctl dev attach dev "$dev" || fail "attach"
 		;;
-	without)
+	late-without)
 		! lsmod | grep -q '^shadow ' || modprobe -r shadow || fail "rmmod shadow"
 		;;
 	esac
@@ -73,19 +105,14 @@ control_run()
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # One probe under the shadow, for the padding figure.
-modprobe shadow && rebind_path=$(readlink -f "/sys/class/net/$dev/device") &&
-	echo "${rebind_path##*/}" >"$rebind_path/driver/unbind" &&
-	echo "${rebind_path##*/}" >"/sys/bus/pci/drivers/$(nic_field "$MODEL" 2)/bind" &&
-	busywait 10000 iface_by_mac "$mac" >/dev/null
-dev=$(iface_by_mac "$mac")
+modprobe shadow || fail "modprobe shadow"
+rebind
 modprobe -r shadow
-ip addr add "$LOCAL_IP/$PREFIX" dev "$dev" 2>/dev/null
-ip link set "$dev" up
 
 calls() { awk '$1 == "net" { print $2 }' /sys/kernel/debug/shadow/calls; }
 declare -A mbps cpu ctl
 dp_calls=0 dp_runs=0
-echo "bench: $MODEL ($(iface_driver "$dev")) on $(uname -r), $ROUNDS rounds, iperf3 ${SECS}s, $LOOPS control iterations"
+echo "bench: $MODEL ($(iface_driver "$dev")) on $(uname -r), $(nproc) vCPU, shadow $MODE, $ROUNDS rounds, iperf3 ${SECS}s, $LOOPS control iterations"
 for ((r = 1; r <= ROUNDS; r++)); do
 	for v in with without; do
 		variant "$v"
@@ -121,8 +148,10 @@ odd_even()
 }
 if ((ROUNDS >= 4)); then
 	awk -v a="$(odd_even 1 "${mbps[without]}")" -v b="$(odd_even 0 "${mbps[without]}")" \
+	    -v e="$(odd_even 1 "${cpu[without]}")" -v f="$(odd_even 0 "${cpu[without]}")" \
 	    -v c="$(odd_even 1 "${ctl[without]}")" -v d="$(odd_even 0 "${ctl[without]}")" 'BEGIN {
-		printf "noise floor (without, odd vs even rounds): throughput ratio %.3f, control ratio %.3f\n", a / b, c / d
+		printf "noise floor (without, odd vs even rounds): throughput ratio %.3f, CPU per GB ratio %.3f, control ratio %.3f\n",
+		       a / b, e / f, c / d
 	}'
 fi
 dmesg | grep 'netdev allocation padded' | tail -n 1 | sed 's/^\[[^]]*\] /padding: /'
