@@ -18,7 +18,7 @@ readonly PEER_NS=peer
 readonly LOCAL_IP=192.0.2.1 PEER_IP=192.0.2.2 PREFIX=24
 # QEMU models that filter on their own MAC, not the one their driver
 # programs: an interface that keeps another NIC's MAC gets no frames there
-# (README, "What a swap carries")
+# (README, "What a swap carries"); the tours give it that NIC's MAC first
 readonly MAC_FILTER_MODELS="vmxnet3 ne2k_pci"
 # Models onto which a swap is known to leave traffic stopped at times (a
 # defect of the shadow's, not yet understood; README): the tours report it
