@@ -4,7 +4,9 @@
  *
  * A swap runs in a work item, in phases (enum shadow_state):
  *
- *  PARKING	Under RTNL: stop the TX queues (packets wait in the qdisc),
+ *  PARKING	First, while the old driver still runs, place the shield's
+ *		breakpoints (net_shield.c: a grace period, kept out of the
+ *		outage and reported apart as the preparation). Under RTNL: stop the TX queues (packets wait in the qdisc),
  *		clear __LINK_STATE_START the way dev_close() does and call the
  *		old driver's ndo_stop, so the driver believes it was closed;
  *		point the interface at the parked ops (net_park.c), which
