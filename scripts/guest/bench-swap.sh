@@ -120,7 +120,9 @@ done
 
 echo
 echo "Longest gap the peer saw in a 1000/s UDP stream (ms, median of $rounds), losses,"
-echo "and the swap's phases (ms, medians); kernel $(uname -r), QEMU TCG"
+echo "and the swap's phases (ms, medians); kernel $(uname -r), QEMU TCG; floor: the"
+echo "noise floor of the ratio, the smallest gap of a pair and method over its largest"
+echo "across the rounds (the wider of the two methods; 1.000 with one round)"
 awk '
 function median(list,   n, a, i, j, t) {
 	n = split(list, a, " ")
@@ -129,6 +131,16 @@ function median(list,   n, a, i, j, t) {
 			if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
+# spread: the smallest of a list over its largest, 1 for identical runs.
+function spread(list,   n, a, i, lo, hi) {
+	n = split(list, a, " ")
+	lo = hi = a[1] + 0
+	for (i = 2; i <= n; i++) {
+		if (a[i] + 0 < lo) lo = a[i] + 0
+		if (a[i] + 0 > hi) hi = a[i] + 0
+	}
+	return hi ? lo / hi : 1
+}
 {
 	k = $1 SUBSEP $2
 	if (!(k in gap)) { order[++npairs] = $1 }
@@ -136,15 +148,17 @@ function median(list,   n, a, i, j, t) {
 	if ($2 == "shadow") for (f = 6; f <= 13; f++) ph[$1, f] = ph[$1, f] " " $f
 }
 END {
-	printf "%-34s %9s %9s %6s %7s %7s | %6s %7s %6s %7s %7s %8s %6s %7s\n", "pair",
-	       "gap-shdw", "gap-hand", "ratio", "lost-s", "lost-h", "park", "unbind", "probe",
-	       "replay", "link", "drivers", "own", "prepare"
+	printf "%-34s %9s %9s %6s %6s %7s %7s | %6s %7s %6s %7s %7s %8s %6s %7s\n", "pair",
+	       "gap-shdw", "gap-hand", "ratio", "floor", "lost-s", "lost-h", "park", "unbind",
+	       "probe", "replay", "link", "drivers", "own", "prepare"
 	for (i = 1; i <= npairs; i++) {
 		p = order[i]
 		if (seen[p]++) continue
 		gs = median(gap[p, "shadow"]); gh = median(gap[p, "hand"])
-		printf "%-34s %9.1f %9.1f %6.2f %7d %7d |", p, gs, gh, gh ? gs / gh : 0,
-		       median(lost[p, "shadow"]), median(lost[p, "hand"])
+		# The noise floor: the same gap over the rounds, the wider of the two.
+		fs = spread(gap[p, "shadow"]); fh = spread(gap[p, "hand"])
+		printf "%-34s %9.1f %9.1f %6.2f %6.3f %7d %7d |", p, gs, gh, gh ? gs / gh : 0,
+		       fs < fh ? fs : fh, median(lost[p, "shadow"]), median(lost[p, "hand"])
 		for (f = 6; f <= 13; f++) printf " %6.1f", median(ph[p, f])
 		printf "\n"
 	}
