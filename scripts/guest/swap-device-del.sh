@@ -42,7 +42,7 @@ plug()
 # lib/phases.sh.
 one()
 {
-	local n=$1 phase=$2 model=$3 want=$4 replug=${5:-} swap rc
+	local n=$1 phase=$2 model=$3 want=$4 replug=${5:-} swap rc ended
 	local what="$phase: device_del $model${replug:+, plugged back}" before plugger=
 
 	log "== $what"
@@ -59,14 +59,20 @@ one()
 	fi
 	wait "$swap"
 	rc=$?
-	[[ -n $plugger ]] && wait "$plugger"
 	cat /tmp/devdel.json /tmp/devdel.err
 	if [[ -z $replug ]]; then
 		busywait 60000 absent "$model" || fail "$what: the device did not go"
+	fi
+	# Before the device is back: its driver's new interface could take the name.
+	case_ended "$what" "$want" /tmp/devdel.json $rc
+	ended=$?
+	if [[ -n $plugger ]]; then
+		wait "$plugger"
+	else
 		plug "$n" "$model"
 	fi
 	busywait 60000 present "$model" || fail "$what: the device did not come back"
-	if case_ended "$what" "$want" /tmp/devdel.json $rc; then
+	if ((ended == 0)); then
 		back_on_e1000
 	else
 		start_again

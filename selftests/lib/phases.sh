@@ -17,6 +17,7 @@ present() { [[ -e $(pci_dev "$1") ]]; }
 # dev_addr: the PCI address the interface sits on, if any.
 dev_addr() { local p; p=$(readlink -f "/sys/class/net/$dev/device") && echo "${p##*/}"; }
 driver_of() { ethtool -i "$dev" 2>/dev/null | awk '/^driver:/ { print $2 }'; }
+gone() { [[ ! -e /sys/class/net/$dev ]]; }
 # holds: how many holds the kernel log shows so far; held N: more than N.
 holds() { dmesg | grep -c "swap [0-9]*: holding $HOLD_MS ms in phase "; }
 held() { (($(holds) > $1)); }
@@ -73,9 +74,10 @@ start_again()
 # with its new device; "race": a removal in the binding phase waits for
 # the probe's end and then races the swap: rolled back if it came before
 # the replay, else gone, or swapped and then gone with the device, as any
-# NIC's hot-unplug). Return 0 when the interface is still there (the
-# caller brings it back onto e1000), 1 when it went (the caller starts
-# again).
+# NIC's hot-unplug; the swap's result says which). Call it before the
+# device comes back: its driver's new interface may take the name.
+# Return 0 when the interface is still there (the caller brings it back
+# onto e1000), 1 when it went (the caller starts again).
 case_ended()
 {
 	local what=$1 want=$2 json=$3 rc=$4 got reason
@@ -83,20 +85,21 @@ case_ended()
 	got=$(jq -r '.result' "$json" 2>/dev/null)
 	reason=$(jq -r '.reason // empty' "$json" 2>/dev/null)
 	if [[ $want == race ]]; then
-		if [[ -e /sys/class/net/$dev ]]; then
-			want=rolled-back
-		elif [[ $got == swapped ]]; then
+		case $got in
+		rolled-back) want=rolled-back ;;
+		swapped)
 			log "$what: swapped, then the interface went with its device"
+			check "$what:   the interface is gone" busywait 15000 gone
 			check "$what:   nothing shadowed is left" [ "$(shadowctl -j dev show | jq length)" -eq 0 ]
-			return 1
-		else
-			want=gone
-		fi
+			return 1 ;;
+		*) want=gone ;;
+		esac
 	fi
 	if [[ $want == gone ]]; then
 		check "$what: failed, the interface unregistered with its device (got ${got:-nothing}, exit $rc${reason:+: $reason})" \
 			[ "$got" == failed ] && [[ $reason == *"unregistered during the swap"* ]]
-		check "$what:   the interface is gone" [ ! -e "/sys/class/net/$dev" ]
+		# The event can come before the unregister has finished.
+		check "$what:   the interface is gone" busywait 15000 gone
 		check "$what:   nothing shadowed is left" [ "$(shadowctl -j dev show | jq length)" -eq 0 ]
 		check "$what: no kernel warning" [ "$(warn_count)" -eq 0 ]
 		return 1
