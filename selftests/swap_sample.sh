@@ -12,7 +12,8 @@
 # as up and running (IFF_UP, IFF_RUNNING, the operstate) in every reply and
 # notification, which RTNL orders against the swap; and that the carrier
 # file, read without RTNL, fails (EINVAL: not running) for no longer than
-# one driver call made with the interface not running, CALL_MS, never for
+# one driver call made with the interface not running, CALL_MS (plus the
+# sampler's own resolution, its longest gap between samples), never for
 # a park (before net_running.c, the park read as not running for 0.35 to
 # 3.7 s of every swap, everywhere). The shield's handler is
 # slowed to SHIELD_DELAY_US per trap (a slow trap, as under a loaded host):
@@ -84,9 +85,11 @@ for ((i = 1; i < ${#TOUR[@]}; i++)); do
 			"\"\(.$c.bad) bad, longest \(.$c.longest_ms * 10 | floor / 10) ms: \(.$c.first // \"-\")\"" \
 			<<<"$s"))" sampled ".$c.bad == 0"
 	done
+	# A window is measured to the sampler's resolution, its longest gap
+	# between two samples (a loaded host descheduled it for 187 ms once).
 	check "  carrier: readable but for one driver call, under $CALL_MS ms ($(jq -r \
-		'"\(.carrier.bad) bad, longest \(.carrier.longest_ms * 10 | floor / 10) ms: \(.carrier.first // "-")"' \
-		<<<"$s"))" sampled ".carrier.longest_ms < $CALL_MS"
+		'"\(.carrier.bad) bad, longest \(.carrier.longest_ms * 10 | floor / 10) ms: \(.carrier.first // "-"), sampled every \(.longest_gap_ms * 10 | floor / 10) ms at most"' \
+		<<<"$s"))" sampled ".carrier.longest_ms < $CALL_MS + .longest_gap_ms"
 	log "  documented: no link for $(jq '.link.longest_ms | floor' <<<"$s") ms" \
 	    "($(jq .monitor_link.bad <<<"$s") of $(jq .events <<<"$s") notifications without" \
 	    "LOWER_UP), sampled every $(jq '.longest_gap_ms * 10 | floor / 10' <<<"$s") ms at most"
