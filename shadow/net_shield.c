@@ -109,8 +109,9 @@ static bool stats_hooked;
 u32 shadow_shield_delay_us;
 
 /* Armed: a store the handler caught is put back, the driver's kept. */
-static void shield_put_back(struct shadow_shield *sh, struct net_device *ndev)
+static void shield_put_back(struct shadow_shield *sh)
 {
+	struct net_device *ndev = sh->ndev;
 	const struct net_device_ops *ndo;
 	const struct ethtool_ops *eto;
 	u32 delay = READ_ONCE(shadow_shield_delay_us);
@@ -150,7 +151,7 @@ static void shield_hit(struct perf_event *bp, struct perf_sample_data *data,
 	smp_mb__after_atomic();
 	/* Acquire: armed, then the fields shadow_shield_arm() set before it. */
 	if (smp_load_acquire(&sh->armed))
-		shield_put_back(sh, sh->ndev);
+		shield_put_back(sh);
 	/* The put-back's stores, before disarm can see no handler inside. */
 	smp_mb__before_atomic();
 	atomic_dec(&sh->inside);
@@ -178,6 +179,7 @@ static struct perf_event * __percpu *watch(struct shadow_shield *sh, void *addr)
  */
 void shadow_shield_watch(struct shadow_shield *sh, struct net_device *ndev)
 {
+	/* By priority: a name that fits 8 bytes needs only the first block. */
 	void *addr[SHADOW_SHIELD_WATCHES] = {
 		ndev->name, &ndev->netdev_ops, &ndev->ethtool_ops, ndev->name + 8,
 	};

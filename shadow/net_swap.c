@@ -6,7 +6,8 @@
  *
  *  PARKING	First, while the old driver still runs, place the shield's
  *		breakpoints (net_shield.c: a grace period, kept out of the
- *		outage and reported apart as the preparation). Under RTNL: stop the TX queues (packets wait in the qdisc),
+ *		outage and reported apart as the preparation). Under RTNL:
+ *		stop the TX queues (packets wait in the qdisc),
  *		clear __LINK_STATE_START the way dev_close() does and call the
  *		old driver's ndo_stop, so the driver believes it was closed;
  *		point the interface at the parked ops (net_park.c), which
@@ -1163,7 +1164,7 @@ static void finish(struct shadow_net_dev *sd, bool on_driver)
 	/*
 	 * The breakpoints go before the outcome is told (a grace period, but
 	 * after the outage): a requester that then asks for the next swap
-	 * finds this one gone, as before they were placed for the whole swap.
+	 * finds this one gone, as when they lived only through the probe.
 	 */
 	shadow_shield_unwatch(&sw->shield);
 	/* Its device went during the link wait: the driver unregisters it. */
