@@ -43,7 +43,7 @@ struct shadow_net_dev {
 	netdev_features_t default_wanted;
 	/* While swapping or parked; set and cleared under the registry lock. */
 	struct shadow_swap *swap;
-	/* What the drivers before the current one counted (net_swap.c). */
+	/* What the drivers before the current one counted (net_park.c). */
 	struct rtnl_link_stats64 stats_base;
 };
 

@@ -300,7 +300,7 @@ static unsigned int padded_queues(unsigned int asked)
 	return max(asked, pad_queues_now());
 }
 
-/* A probe a swap waits for gets the parked interface (net_swap.c). */
+/* A probe a swap waits for gets the parked interface (net_handover.c). */
 struct net_device *shadow_net_alloc_netdev_mqs(int sizeof_priv, const char *name,
 					       unsigned char name_assign_type,
 					       void (*setup)(struct net_device *),

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What a parked interface (no driver under it, net_swap.c) answers with.
+ * Parking an interface (phase PARKING of a swap, net_swap.c): the old
+ * driver closed the way dev_close() would, what its ethtool settings read
+ * saved, and the interface pointed at the parked ops; and undoing that
+ * when the old driver never left.
+ *
+ * What a parked interface (no driver under it) answers with.
  * Queries are answered from what the swap saved; MTU and MAC changes and
  * VLAN ids added or removed are taken into the log and reach the next
  * driver with the replay; bringing the interface up waits for that driver.
@@ -18,6 +23,7 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 
+#include "compat.h"
 #include "net_swap.h"
 #include "uapi/linux/shadow.h"
 
@@ -396,3 +402,147 @@ const struct ethtool_ops shadow_parked_eto = {
 const struct ethtool_ops shadow_empty_eto = {
 	.get_ts_info = ethtool_op_get_ts_info,
 };
+
+/*
+ * What the old driver's ethtool settings read just before the park: the
+ * parked interface answers with these copies and takes changes into them
+ * (net_park.c). Under RTNL, like every later use.
+ */
+static void park_save_ethtool(struct shadow_swap *sw, struct net_device *ndev,
+			      const struct ethtool_ops *eto)
+{
+	ASSERT_RTNL();
+	if (eto->get_link_ksettings)
+		sw->have_ksettings = !eto->get_link_ksettings(ndev, &sw->ksettings);
+	if (eto->get_ringparam) {
+		sw->ring.cmd = ETHTOOL_GRINGPARAM;
+		eto->get_ringparam(ndev, &sw->ring, &sw->kring, NULL);
+		sw->have_ring = true;
+	}
+	if (eto->get_pauseparam) {
+		sw->pause.cmd = ETHTOOL_GPAUSEPARAM;
+		eto->get_pauseparam(ndev, &sw->pause);
+		sw->have_pause = true;
+	}
+	if (eto->get_coalesce) {
+		sw->coalesce.cmd = ETHTOOL_GCOALESCE;
+		sw->have_coalesce = !eto->get_coalesce(ndev, &sw->coalesce, &sw->kcoalesce, NULL);
+	}
+	if (eto->get_wol) {
+		sw->wol.cmd = ETHTOOL_GWOL;
+		eto->get_wol(ndev, &sw->wol);
+		sw->have_wol = true;
+	}
+	if (eto->get_channels) {
+		sw->channels.cmd = ETHTOOL_GCHANNELS;
+		eto->get_channels(ndev, &sw->channels);
+		sw->have_channels = true;
+	}
+	if (eto->get_msglevel) {
+		sw->msglevel = eto->get_msglevel(ndev);
+		sw->have_msglevel = true;
+	}
+}
+
+/* Phase PARKING, first half: the old driver closed, the ops parked. */
+void shadow_swap_park(struct shadow_net_dev *sd)
+{
+	struct net_device *ndev = sd->ndev;
+	struct shadow_swap *sw = sd->swap;
+	const struct ethtool_ops *eto = sd->ops.orig_eto;
+	struct rtnl_link_stats64 s;
+	u64 t;
+
+	ASSERT_RTNL();
+	strscpy(sw->ifname, ndev->name, sizeof(sw->ifname));
+	memcpy(sw->sysfs_groups, ndev->sysfs_groups, sizeof(sw->sysfs_groups));
+	sw->old_mtu = ndev->mtu;
+	sw->old_addr_assign_type = ndev->addr_assign_type;
+	sw->old_hw_features = ndev->hw_features;
+	sw->old_wanted = ndev->wanted_features;
+	sw->old_default = sd->default_wanted;
+	sw->old_coalesce_mask = eto ? eto->supported_coalesce_params : 0;
+	if (eto)
+		park_save_ethtool(sw, ndev, eto);
+
+	/* TX stops; netif_tx_disable() waits for a transmit in progress. */
+	netif_tx_disable(ndev);
+	sw->was_running = netif_running(ndev);
+	/* The old driver's close reports no carrier: kept from the stack. */
+	sw->stack_carrier = netif_carrier_ok(ndev);
+	sw->drv_carrier = sw->stack_carrier;
+	WRITE_ONCE(sw->carrier_live, false);
+	if (sw->was_running) {
+		clear_bit(__LINK_STATE_START, &ndev->state);
+		smp_mb__after_atomic();	/* as __dev_close_many(): before ndo_stop */
+		t = ktime_get_ns();
+		sd->ops.orig_ndo->ndo_stop(ndev);
+		sw->driver_ns += shadow_swap_since(t);
+	}
+	shadow_driver_stats(ndev, sd->ops.orig_ndo, &s);
+	shadow_stats_add(&sd->stats_base, &s);
+	/* Its attributes on the RX queues' nodes would call into it. */
+	shadow_rx_queue_group(ndev, ndev->sysfs_rx_queue_group, false);
+	ndev->sysfs_rx_queue_group = NULL;
+
+	WRITE_ONCE(ndev->netdev_ops, &shadow_parked_ndo);
+	WRITE_ONCE(ndev->ethtool_ops, &shadow_parked_eto);
+	/* No redirect may target a driver that is not there. */
+	shadow_netdev_xdp_features_changed(ndev, true);
+	/* Lockless readers (stats, the data path) may still be in the copy. */
+	synchronize_net();
+	/* No driver is open under it now: it reads as running all the same. */
+	shadow_park_running(sd);
+	shadow_swap_stamp(sw, SWAP_T_PARKED);
+}
+
+/**
+ * shadow_rx_queue_group() - a driver's own attributes on the RX queue nodes
+ * @ndev: the interface
+ * @grp: the driver's group (virtio_net has one), or NULL
+ * @add: create, or remove
+ *
+ * register_netdevice() creates them; a swap does not register again, so
+ * the departing driver's go and the arriving driver's come here.
+ */
+void shadow_rx_queue_group(struct net_device *ndev, const struct attribute_group *grp,
+			   bool add)
+{
+	unsigned int i;
+
+	if (!grp)
+		return;
+	for (i = 0; i < ndev->real_num_rx_queues; i++) {
+		struct kobject *kobj = &ndev->_rx[i].kobj;
+
+		if (!add)
+			sysfs_remove_group(kobj, grp);
+		else if (sysfs_create_group(kobj, grp))
+			netdev_warn(ndev, "shadow: no %s attributes on rx-%u\n", grp->name, i);
+	}
+}
+
+/* Undo park() when the old driver never left (its device had no driver). */
+void shadow_swap_unpark(struct shadow_net_dev *sd)
+{
+	struct net_device *ndev = sd->ndev;
+	struct shadow_swap *sw = sd->swap;
+
+	ASSERT_RTNL();
+	WRITE_ONCE(ndev->ethtool_ops, sd->ops.orig_eto ? &sd->ops.eto : &shadow_empty_eto);
+	WRITE_ONCE(ndev->netdev_ops, &sd->ops.ndo);
+	if (sw->was_running) {
+		/* The driver finds the carrier it left at its close. */
+		shadow_swap_carrier_live(sw, ndev);
+		set_bit(__LINK_STATE_START, &ndev->state);
+		if (sd->ops.orig_ndo->ndo_open(ndev)) {
+			clear_bit(__LINK_STATE_START, &ndev->state);
+			netdev_state_change(ndev);
+			netdev_err(ndev, "shadow: the driver did not reopen\n");
+			return;
+		}
+		/* park() stopped the TX watchdog. */
+		__netdev_watchdog_up(ndev);
+	}
+	netif_tx_wake_all_queues(ndev);
+}

@@ -25,7 +25,7 @@
  * The probe may take RTNL itself (virtio_net registers under it). Its
  * rtnl_lock() and rtnl_unlock() are tapped: while the task probes for a
  * swap, they nest in the swap's hold instead of deadlocking on it. A swap
- * does not start without these taps (swap_hooks[] in net_swap.c).
+ * does not start without these taps (swap_hooks[] in net_swap_request.c).
  *
  * Ownership: rtnl_depth and rtnl_holder belong to the probing task
  * (sw->claim_task), the only one that reads or writes them, and the
@@ -85,7 +85,7 @@ void shadow_probe_rtnl_release(struct shadow_swap *sw)
 /* The rtnl_lock() of a shadowed driver module: nested while it probes. */
 void shadow_net_rtnl_lock(void)
 {
-	struct shadow_swap *sw = shadow_swap_probing();
+	struct shadow_swap *sw = shadow_swap_probing(false);
 
 	if (sw)
 		nest_lock(sw);
@@ -95,7 +95,7 @@ void shadow_net_rtnl_lock(void)
 
 void shadow_net_rtnl_unlock(void)
 {
-	struct shadow_swap *sw = shadow_swap_probing();
+	struct shadow_swap *sw = shadow_swap_probing(false);
 
 	if (sw && sw->rtnl_depth)
 		nest_unlock(sw);

@@ -524,7 +524,7 @@ int shadow_replay(struct shadow_net_dev *sd)
 	 * a transmit in progress still runs in the parked tables.
 	 */
 	netif_tx_disable(ndev);
-	/* The new driver's tables, behind the taps (net_swap.c kept them). */
+	/* The new driver's tables, behind the taps (net_handover.c kept them). */
 	shadow_net_install(sd, sd->swap->new_ndo, sd->swap->new_eto);
 	/* A redirect target only with a bulk queue (net_xdp.c). */
 	shadow_xdp_replay(sd);

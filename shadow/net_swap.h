@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Active mode: swapping the driver under a shadowed interface (net_swap.c),
- * the ops a parked interface answers with (net_park.c) and the replay of
- * its log into the new driver (net_replay.c).
+ * Active mode: swapping the driver under a shadowed interface. The phases
+ * run in net_swap.c; the files each part lives in are named at its top and
+ * beside the declarations below.
  */
 
 #ifndef _SHADOW_NET_SWAP_H
@@ -125,7 +125,7 @@ struct shadow_swap {
 	bool have_channels;
 	bool announce;			/* the MAC changed: tell the peers */
 
-	/* The arriving driver; claim_* under swap_lock (net_swap.c). */
+	/* The arriving driver; claim_* under swap_lock (net_bind.c). */
 	struct task_struct *claim_task;	/* probing the wanted device */
 	struct device *claim_dev;
 	/*
@@ -191,24 +191,41 @@ static inline u64 shadow_swap_since(u64 start)
 	return ktime_get_ns() - start;
 }
 
+/* net_swap.c: the phases, in order */
 int shadow_swap_init(void);
 void shadow_swap_exit(void);
+void shadow_swap_work(struct work_struct *work);
+unsigned int shadow_swap_next_seq(void);
+void shadow_swap_queue(struct shadow_swap *sw);
+void shadow_swap_stamp(struct shadow_swap *sw, enum shadow_swap_mark m);
+void shadow_swap_hold_in(struct shadow_net_dev *sd, u32 state);
+struct device *shadow_swap_pci_dev(struct device *dev);
+int shadow_swap_device_move(struct device *dev, struct device *parent,
+			    enum dpm_order order);
+void shadow_swap_wait_departed(struct shadow_net_dev *sd);
+
+/* net_swap_request.c */
 int shadow_swap_start(struct shadow_net_dev *sd, const char *want_dev,
 		      const char *want_driver, unsigned int timeout_ms, bool restart,
 		      bool may_load, struct netlink_ext_ack *extack);
 
-void shadow_rx_queue_group(struct net_device *ndev, const struct attribute_group *grp,
-			   bool add);
+/* net_bind.c: the slots, the claims, the binding */
+int shadow_swap_bind_init(void);
+void shadow_swap_bind_exit(void);
+int shadow_swap_slot_add(struct shadow_net_dev *sd);
+void shadow_swap_slot_del(struct shadow_net_dev *sd);
+int shadow_swap_adopt(struct shadow_net_dev *sd, const char *want, const char *driver,
+		      unsigned long timeout);
 
-/* For the driver->kernel hooks (net_hooks.c). */
+/* For the driver->kernel hooks (net_hooks.c): net_bind.c, net_handover.c, net_swap.c */
 struct shadow_net_dev *shadow_swap_of(const struct net_device *ndev, u32 states);
+struct shadow_swap *shadow_swap_probing(bool unhanded);
 struct net_device *shadow_swap_claim(int sizeof_priv, void (*setup)(struct net_device *),
 				     unsigned int txqs, unsigned int rxqs);
 int shadow_swap_reattach(struct shadow_net_dev *sd);
 void shadow_swap_absorb_unregister(struct shadow_net_dev *sd);
 bool shadow_swap_absorb_departing(struct shadow_net_dev *sd);
 void shadow_swap_absorb_free(struct shadow_net_dev *sd);
-struct shadow_swap *shadow_swap_probing(void);
 
 /* net_xdp.c */
 struct xdp_frame;
@@ -244,6 +261,10 @@ void shadow_probe_rtnl_hold(struct shadow_swap *sw);
 void shadow_probe_rtnl_release(struct shadow_swap *sw);
 
 /* net_park.c */
+void shadow_swap_park(struct shadow_net_dev *sd);
+void shadow_swap_unpark(struct shadow_net_dev *sd);
+void shadow_rx_queue_group(struct net_device *ndev, const struct attribute_group *grp,
+			   bool add);
 extern const struct net_device_ops shadow_parked_ndo;
 extern const struct ethtool_ops shadow_parked_eto;
 extern const struct ethtool_ops shadow_empty_eto;
@@ -254,7 +275,7 @@ void shadow_net_stats64(struct net_device *ndev, struct rtnl_link_stats64 *s);
 
 /* net_replay.c */
 extern atomic_t shadow_swap_fail_open;	/* debugfs: opens to fail, for tests */
-extern atomic_t shadow_swap_fail_register;	/* debugfs: registers to fail */
+extern atomic_t shadow_swap_fail_register;	/* debugfs: registers to fail (net_handover.c) */
 extern u32 shadow_swap_hold_phase;	/* debugfs: the next swap waits in phase */
 extern u32 shadow_swap_hold_phase_ms;	/* ... this long (net_swap.c) */
 /* debugfs: fail the next swap's N-th fallible call (fault-injection kernels) */

@@ -97,7 +97,7 @@ static int fill_dev(struct sk_buff *skb, struct shadow_net_dev *sd, u32 state,
 	 * Which swap is running, if one is: PARKED is the state of a swap
 	 * waiting for its device and of an interface parked for good. The
 	 * registry lock, which requests hold, orders sd->swap and
-	 * sw->running (net_swap.c); events do not hold it and carry the
+	 * sw->running (net_swap_request.c); events do not hold it and carry the
 	 * swap's own attributes instead.
 	 */
 	if (cmd == SHADOW_CMD_DEV_GET) {
