@@ -125,9 +125,10 @@ memcmp_hop()
 {
 	local n=$1 src=$OUT/vm$(($1 - 1)) dst=$OUT/vm$1 i pages
 
-	for ((i = 0; i < 1200; i++)); do
-		qmp "$dst/qmp2.sock" '{"execute":"query-status"}' |
-			grep -q '"status": *"paused"' && break
+	# until it arrives, or its process is gone (a failed run's cleanup)
+	until qmp "$dst/qmp2.sock" '{"execute":"query-status"}' |
+	      grep -q '"status": *"paused"'; do
+		[[ -S $dst/qmp2.sock ]] || return
 	done
 	for i in src dst; do
 		qmp_ok "${!i}/qmp2.sock" "{\"execute\":\"pmemsave\",\"arguments\":{\"val\":0,\"size\":$MEM_BYTES,\"filename\":\"$OUT/$i$n.mem\"}}"
