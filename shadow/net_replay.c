@@ -537,6 +537,8 @@ int shadow_replay(struct shadow_net_dev *sd)
 	replay_mac(sd);
 	replay_ethtool(sd);
 	replay_features(sd);
+	/* Stopped since netif_tx_disable(): nothing took them since. */
+	shadow_swap_revalidate_requeued(sd);
 	err = ndev->flags & IFF_UP ? replay_open(sd) : 0;
 	sd->swap->closed = false;
 	if (!err)

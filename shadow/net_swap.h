@@ -285,4 +285,7 @@ void shadow_swap_note(struct shadow_swap *sw, const char *fmt, ...) __printf(2, 
 void shadow_swap_reason(struct shadow_swap *sw, const char *fmt, ...) __printf(2, 3);
 int shadow_replay(struct shadow_net_dev *sd);
 
+/* net_requeued.c */
+void shadow_swap_revalidate_requeued(struct shadow_net_dev *sd);
+
 #endif /* _SHADOW_NET_SWAP_H */

@@ -78,6 +78,33 @@ TRACE_EVENT(shadow_swap,
 		  __entry->state)
 );
 
+/*
+ * A swap's replay validated the packets its qdiscs held requeued for the
+ * new driver (net_requeued.c): held before, queued after (segments count
+ * one each), dropped. From here on the interface's packets go to the new
+ * driver as its own features allow.
+ */
+TRACE_EVENT(shadow_requeued,
+	TP_PROTO(const struct net_device *ndev, u32 seq, u32 held, u32 queued, u32 dropped),
+	TP_ARGS(ndev, seq, held, queued, dropped),
+	TP_STRUCT__entry(
+		__string(ifname, ndev->name)
+		__field(u32, seq)
+		__field(u32, held)
+		__field(u32, queued)
+		__field(u32, dropped)
+	),
+	TP_fast_assign(
+		shadow_assign_str(ifname, ndev->name);
+		__entry->seq = seq;
+		__entry->held = held;
+		__entry->queued = queued;
+		__entry->dropped = dropped;
+	),
+	TP_printk("dev=%s swap=%u held=%u queued=%u dropped=%u", __get_str(ifname),
+		  __entry->seq, __entry->held, __entry->queued, __entry->dropped)
+);
+
 #endif /* _SHADOW_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH
