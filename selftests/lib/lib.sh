@@ -20,12 +20,6 @@ readonly LOCAL_IP=192.0.2.1 PEER_IP=192.0.2.2 PREFIX=24
 # programs: an interface that keeps another NIC's MAC gets no frames there
 # (README, "What a swap carries"); the tours give it that NIC's MAC first
 readonly MAC_FILTER_MODELS="vmxnet3 ne2k_pci"
-# Models onto which a swap is known to leave traffic stopped at times (a
-# defect of the shadow's, not yet understood; README): the tours report it
-# on each leg but do not fail on it
-readonly TRAFFIC_DEFECT_MODELS="tulip pcnet"
-# Legs FROM>TO of the same kind, known on one pair only (README)
-readonly TRAFFIC_DEFECT_LEGS="vmxnet3>pcnet"
 
 log() { echo "$*"; }
 # fail names the first mismatch check() saw: the summary keeps the FAIL

@@ -224,3 +224,53 @@ gap_stop()
 	kill -INT "$gap_tx"
 	wait "$gap_tx" "$gap_rx"
 }
+
+# What the stack hands each new driver: xmit_watch_start IFACE records
+# (tracepoint net_dev_start_xmit) the packets longer than the MTU allows
+# without segmentation offload, or paged, handed to IFACE's driver, beside
+# the shadow's phase events. xmit_watch_clear empties the record before a
+# swap; xmit_unfit SEQ prints how many recorded after swap SEQ began its
+# replay (the new driver's tables in place) its driver cannot take as
+# they are: longer ones without TSO, paged ones without scatter-gather.
+# A qdisc's requeued packets were validated for the old driver
+# (shadow/net_requeued.c): a TSO frame handed whole to a NIC without TSO
+# reaches the wire as one giant frame.
+XMIT_TRACING=/sys/kernel/tracing
+xmit_watch_start()
+{
+	local max=$(($(<"/sys/class/net/$1/mtu") + 18))	# Ethernet and VLAN headers
+
+	echo "name == \"$1\" && (len > $max || data_len > 0)" \
+		>"$XMIT_TRACING/events/net/net_dev_start_xmit/filter" &&
+		echo 1 >"$XMIT_TRACING/events/net/net_dev_start_xmit/enable" &&
+		echo 1 >"$XMIT_TRACING/events/shadow/shadow_requeued/enable" &&
+		xmit_max=$max
+}
+
+xmit_watch_clear() { echo >"$XMIT_TRACING/trace"; }
+
+xmit_watch_stop()
+{
+	echo 0 >"$XMIT_TRACING/events/net/net_dev_start_xmit/enable"
+	echo 0 >"$XMIT_TRACING/events/net/net_dev_start_xmit/filter"
+	echo 0 >"$XMIT_TRACING/events/shadow/shadow_requeued/enable"
+}
+
+# offload_off IFACE FEATURE: ethtool -k IFACE says FEATURE is off.
+offload_off() { ethtool -k "$1" | grep -q "^$2: off"; }
+
+xmit_unfit()
+{
+	local seq=$1 tso=1 sg=1
+
+	offload_off "$dev" tcp-segmentation-offload && tso=0
+	offload_off "$dev" scatter-gather && sg=0
+	awk -v dev="$dev" -v seq="$seq" -v max="$xmit_max" -v tso=$tso -v sg=$sg '
+		index($0, "shadow_requeued: dev=" dev " swap=" seq " ") { on = 1; next }
+		on && /net_dev_start_xmit:/ {
+			len = $0; sub(/.* len=/, "", len); sub(/ .*/, "", len)
+			dl = $0; sub(/.* data_len=/, "", dl); sub(/ .*/, "", dl)
+			if ((!tso && len + 0 > max) || (!sg && dl + 0 > 0)) n++
+		}
+		END { print on ? n + 0 : "none: no shadow_requeued event" }' "$XMIT_TRACING/trace"
+}
