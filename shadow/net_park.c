@@ -84,7 +84,9 @@ static int parked_stop(struct net_device *ndev)
  * before the swap gives it the interface (virtio_net's link work does, as
  * its probe returns): the packet the qdisc then hands over goes back to
  * it (requeued, not lost) and the queue is stopped again until the swap
- * wakes it. Called with the queue's lock held.
+ * wakes it. The qdisc validated it for the features the interface had
+ * then; the replay validates it again for the new driver's
+ * (net_requeued.c). Called with the queue's lock held.
  */
 static netdev_tx_t parked_xmit(struct sk_buff *skb, struct net_device *ndev)
 {

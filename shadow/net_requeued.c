@@ -119,6 +119,7 @@ void shadow_swap_revalidate_requeued(struct shadow_net_dev *sd)
 {
 	struct net_device *ndev = sd->ndev;
 	struct requeued_count n = { };
+	u64 t = ktime_get_ns();
 	unsigned int i;
 
 	ASSERT_RTNL();
@@ -128,7 +129,8 @@ void shadow_swap_revalidate_requeued(struct shadow_net_dev *sd)
 		if (q && !skb_queue_empty_lockless(&q->gso_skb))
 			requeued_validate(ndev, q, &n);
 	}
-	trace_shadow_requeued(ndev, sd->swap->seq, n.held, n.queued, n.dropped);
+	trace_shadow_requeued(ndev, sd->swap->seq, n.held, n.queued, n.dropped,
+			      ktime_get_ns() - t);
 	if (n.dropped)
 		shadow_swap_note(sd->swap, "%u requeued packets could not be made fit for %s: dropped",
 				 n.dropped, sd->swap->new_driver);

@@ -81,18 +81,20 @@ TRACE_EVENT(shadow_swap,
 /*
  * A swap's replay validated the packets its qdiscs held requeued for the
  * new driver (net_requeued.c): held before, queued after (segments count
- * one each), dropped. From here on the interface's packets go to the new
- * driver as its own features allow.
+ * one each), dropped, and how long it took. From here on the interface's
+ * packets go to the new driver as its own features allow.
  */
 TRACE_EVENT(shadow_requeued,
-	TP_PROTO(const struct net_device *ndev, u32 seq, u32 held, u32 queued, u32 dropped),
-	TP_ARGS(ndev, seq, held, queued, dropped),
+	TP_PROTO(const struct net_device *ndev, u32 seq, u32 held, u32 queued, u32 dropped,
+		 u64 ns),
+	TP_ARGS(ndev, seq, held, queued, dropped, ns),
 	TP_STRUCT__entry(
 		__string(ifname, ndev->name)
 		__field(u32, seq)
 		__field(u32, held)
 		__field(u32, queued)
 		__field(u32, dropped)
+		__field(u64, ns)
 	),
 	TP_fast_assign(
 		shadow_assign_str(ifname, ndev->name);
@@ -100,9 +102,10 @@ TRACE_EVENT(shadow_requeued,
 		__entry->held = held;
 		__entry->queued = queued;
 		__entry->dropped = dropped;
+		__entry->ns = ns;
 	),
-	TP_printk("dev=%s swap=%u held=%u queued=%u dropped=%u", __get_str(ifname),
-		  __entry->seq, __entry->held, __entry->queued, __entry->dropped)
+	TP_printk("dev=%s swap=%u held=%u queued=%u dropped=%u ns=%llu", __get_str(ifname),
+		  __entry->seq, __entry->held, __entry->queued, __entry->dropped, __entry->ns)
 );
 
 #endif /* _SHADOW_TRACE_H */
