@@ -10,7 +10,7 @@
  * swap those were validated for the old driver's features: refused by the
  * old driver itself, or by parked_xmit() while the interface was parked
  * (net_park.c). Handed as they are to a new driver with fewer offloads, a
- * TSO frame reaches a NIC without TSO whole (seen: frames of 24 to 64 KB
+ * TSO frame reaches a NIC without TSO whole (seen: frames of 6 to 64 KB
  * on the wire after vmxnet3 -> virtio_net, which wedged QEMU's tulip
  * model for good), and a paged one reaches a driver without
  * scatter-gather, which maps the linear part for skb->len bytes. So the
