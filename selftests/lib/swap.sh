@@ -228,10 +228,12 @@ gap_stop()
 # What the stack hands each new driver: xmit_watch_start IFACE records
 # (tracepoint net_dev_start_xmit) the packets longer than the MTU allows
 # without segmentation offload, or paged, handed to IFACE's driver, beside
-# the shadow's phase events. xmit_watch_clear empties the record before a
-# swap; xmit_unfit SEQ prints how many recorded after swap SEQ began its
-# replay (the new driver's tables in place) its driver cannot take as
-# they are: longer ones without TSO, paged ones without scatter-gather.
+# the shadow's shadow_requeued events. xmit_watch_clear empties the record
+# before a swap; xmit_unfit SEQ prints how many of those recorded after
+# swap SEQ validated its requeued packets (the new driver's tables and
+# features in place) that driver cannot take as they are: longer ones
+# without TSO, paged ones without scatter-gather ("none: ..." when the
+# swap reported no validation).
 # A qdisc's requeued packets were validated for the old driver
 # (shadow/net_requeued.c): a TSO frame handed whole to a NIC without TSO
 # reaches the wire as one giant frame.
