@@ -19,26 +19,25 @@
 
 #include "net.h"
 
-const struct net_device_ops *tap_net_orig_net_device_ops(const void *obj)
+const struct net_device_ops *
+tap_net_orig_net_device_ops(const struct net_device *dev)
 {
-	const struct net_device *dev = obj;
-
 	return container_of(dev->netdev_ops, struct shadow_net_ops, ndo)->orig_ndo;
 }
 
-const struct ethtool_ops *tap_net_orig_ethtool_ops(const void *obj)
+const struct ethtool_ops *
+tap_net_orig_ethtool_ops(const struct net_device *dev)
 {
-	const struct net_device *dev = obj;
-
 	return container_of(dev->ethtool_ops, struct shadow_net_ops, eto)->orig_eto;
 }
 
-const struct pci_driver *tap_net_orig_pci_driver(const void *obj)
+const struct pci_driver *tap_net_orig_pci_driver(const struct pci_dev *pdev)
 {
 	return NULL;	/* never filled yet: see the comment at the top */
 }
 
-const struct virtio_driver *tap_net_orig_virtio_driver(const void *obj)
+const struct virtio_driver *
+tap_net_orig_virtio_driver(const struct virtio_device *vdev)
 {
 	return NULL;	/* never filled yet: see the comment at the top */
 }

@@ -221,6 +221,107 @@ static bool table_has_stubs(const struct spec *spec, const char *table)
 }
 
 /*
+ * The object a member's lookup takes: its first parameter, const, e.g.
+ * "const struct net_device *". The lookup only reads it.
+ */
+static char *subject_type(const struct entry *e)
+{
+	const char *t = e->proto.params[0].type;
+
+	if (!strncmp(t, "const ", 6))
+		return xstrdup(t);
+	return xasprintf("const %s", t);
+}
+
+/*
+ * The lookup that finds a member's original table: tap_C_orig_T, or, when
+ * the stubbed members of T take different objects first (block_device_operations:
+ * a gendisk or a block_device), one per object, tap_C_orig_T_OBJ, OBJ the
+ * type's name without "const", "struct" and "*" ("block_device").
+ */
+static bool table_mixed(const struct spec *spec, const char *table)
+{
+	const struct entry *first = NULL, *e;
+	bool mixed = false;
+	char *a, *b;
+	int i;
+
+	for (i = 0; i < spec->nentries && !mixed; i++) {
+		e = &spec->entries[i];
+		if (e->table != table || !stubbed(e))
+			continue;
+		if (!first) {
+			first = e;
+			continue;
+		}
+		a = subject_type(first);
+		b = subject_type(e);
+		mixed = strcmp(a, b) != 0;
+		free(a);
+		free(b);
+	}
+	return mixed;
+}
+
+static char *lookup_name(const struct spec *spec, const struct entry *e)
+{
+	const char *t = e->proto.params[0].type, *w;
+	struct buf b = { 0 };
+
+	if (!table_mixed(spec, e->table))
+		return xasprintf("tap_%s_orig_%s", spec->class, e->table);
+	buf_printf(&b, "tap_%s_orig_%s_", spec->class, e->table);
+	for (; *t; t = w + strspn(w, " *")) {
+		w = t + strcspn(t, " *");
+		if ((w - t == 5 && !strncmp(t, "const", 5)) ||
+		    (w - t == 6 && !strncmp(t, "struct", 6)) ||
+		    (w - t == 5 && !strncmp(t, "union", 5)))
+			continue;
+		buf_printf(&b, "%s%.*s", b.s[b.len - 1] == '_' ? "" : "_",
+			   (int)(w - t), t);
+	}
+	return b.s;
+}
+
+/* Declare each lookup of table T once. */
+static void lookup_protos(struct buf *b, const struct spec *spec,
+			  const char *t)
+{
+	const struct entry *e;
+	char **seen = NULL, *name, *type, *line, *arg;
+	int i, j, nseen = 0;
+
+	for (i = 0; i < spec->nentries; i++) {
+		e = &spec->entries[i];
+		if (e->table != t || !stubbed(e))
+			continue;
+		name = lookup_name(spec, e);
+		for (j = 0; j < nseen && strcmp(seen[j], name); j++)
+			;
+		if (j < nseen) {
+			free(name);
+			continue;
+		}
+		seen = xrealloc(seen, (nseen + 1) * sizeof(*seen));
+		seen[nseen++] = name;
+		type = subject_type(e);
+		line = xasprintf("const struct %s *%s(", t, name);
+		arg = xasprintf("%s%sobj);\n", type,
+				type[strlen(type) - 1] == '*' ? "" : " ");
+		/* too long for one line: the argument goes on the next */
+		buf_printf(b, "%s%s%s", line,
+			   column(line, 0) + strlen(arg) - 1 > COLS ? "\n\t" : "",
+			   arg);
+		free(arg);
+		free(line);
+		free(type);
+	}
+	for (j = 0; j < nseen; j++)
+		free(seen[j]);
+	free(seen);
+}
+
+/*
  * The fill function's prototype. The non-const "struct T *copy" never
  * starts a line of its own: checkpatch wants ops structs const unless the
  * line says const (CONST_STRUCT).
@@ -276,8 +377,7 @@ static void emit_header(struct buf *b, const struct spec *spec,
 			continue;
 		buf_add(b, "\n");
 		fill_proto(b, spec, t, ";\n");
-		buf_printf(b, "const struct %s *tap_%s_orig_%s(const void *obj);\n",
-			   t, spec->class, t);
+		lookup_protos(b, spec, t);
 	}
 
 	for (i = 0; i < spec->nentries; i++) {
@@ -306,13 +406,16 @@ static void emit_stub(struct buf *b, const struct spec *spec,
 		if (!strcmp(e->proto.params[i].name, "ret"))
 			retvar = "tap_ret";
 
-	if (e->flags & F_HOOK)
+	if (e->flags & F_HOOK) {
 		callee = fn_name("shadow", spec, e);
-	else if (e->table)
-		callee = xasprintf("tap_%s_orig_%s(%s)->%s", spec->class,
-				   e->table, e->proto.params[0].name, e->name);
-	else
+	} else if (e->table) {
+		local = lookup_name(spec, e);
+		callee = xasprintf("%s(%s)->%s", local,
+				   e->proto.params[0].name, e->name);
+		free(local);
+	} else {
 		callee = xstrdup(e->name);
+	}
 
 	buf_add(b, "\n");
 	prototype(b, "static ", name, &e->proto, "\n{\n");

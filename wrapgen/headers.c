@@ -286,6 +286,9 @@ static void make_proto(const struct spec *spec, struct entry *e, CXType fn,
 	if (e->table && !n)
 		die(EXIT_SPEC, "%s:%d: %s: member at %s takes no arguments, so no object to find the table by",
 		    spec->path, e->line, e->name, loc);
+	if (e->table && !strchr(e->proto.params[0].type, '*'))
+		die(EXIT_SPEC, "%s:%d: %s: member at %s takes %s first, not a pointer to the object to find the table by",
+		    spec->path, e->line, e->name, loc, e->proto.params[0].type);
 }
 
 struct member_find {

@@ -74,6 +74,9 @@ t_prototypes()
 	grep -q '^int register_netdev(struct net_device \*dev);' "$HDR/linux/netdevice.h"
 	grep -q '(\*ndo_change_mtu)(struct net_device \*dev,$' "$HDR/linux/netdevice.h"
 	grep -q 'ret = tap_net_orig_net_device_ops(dev)->ndo_change_mtu(dev, new_mtu);' "$c"
+	# the lookup takes the object the members take first, typed
+	tr -s '\n\t' '  ' < "$TMP/p/net_taps.h" |
+		grep -q 'const struct net_device_ops \*tap_net_orig_net_device_ops( *const struct net_device \*obj);'
 	grep -q 'ret = register_netdev(dev);' "$c"
 	grep -q 'copy->ndo_open = tap_net_net_device_ops_ndo_open;' "$c"
 	# query and datapath entries get no stub
@@ -106,6 +109,11 @@ t_second_class()
 	tr -s '\n\t' '  ' < "$h" | sed 's/  */ /g' |
 		grep -q 'void shadow_blk_block_device_operations_release(struct gendisk \*arg0, fmode_t arg1);'
 	grep -q 'tap_blk_fill_block_device_operations' "$h"
+	# open takes a block_device, release a gendisk: one lookup for each
+	tr -s '\n\t' '  ' < "$c" | sed 's/  */ /g' | grep -q 'ret = tap_blk_orig_block_device_operations_block_device(arg0)->open(arg0, arg1);'
+	tr -s '\n\t' '  ' < "$h" | sed 's/  */ /g' | grep -q 'const struct block_device_operations \*tap_blk_orig_block_device_operations_block_device( *const struct block_device \*obj);'
+	tr -s '\n\t' '  ' < "$h" | sed 's/  */ /g' | grep -q 'const struct block_device_operations \*tap_blk_orig_block_device_operations_gendisk( *const struct gendisk \*obj);'
+	not grep -q 'tap_blk_orig_block_device_operations(' "$h"
 	grep -q 'TAP_BLK_DEL_GENDISK,' "$h"
 	grep -q '\.flags = TAP_F_HOOK,' "$c"
 	grep -q 'ret = device_add_disk(parent, disk, groups);' "$c"
@@ -144,6 +152,8 @@ t_errors()
 		"^wrapgen: $TMP/bad.spec:4: no function no_such_function in the headers"
 	expect_err "$head"$'\nexports\n\tnetdev_printk lifecycle' \
 		"^wrapgen: $TMP/bad.spec:4: netdev_printk: function at .* is variadic"
+	expect_err $'class t\ninclude linux/suspend.h\ntable platform_suspend_ops\n\tbegin lifecycle' \
+		"^wrapgen: $TMP/bad.spec:4: begin: member at .* takes suspend_state_t first, not a pointer"
 	expect_err $'class t\ndoc "one"\ndoc "two"\ninclude linux/netdevice.h' \
 		"^wrapgen: $TMP/bad.spec:3: second doc statement"
 	expect_err $'class t\ninclude linux/no_such_header.h\nexports\n\tfoo lifecycle' \

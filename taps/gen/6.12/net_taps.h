@@ -137,19 +137,22 @@ extern const struct tap_class tap_net_class;
 
 void tap_net_fill_net_device_ops(
 	struct net_device_ops *copy, const struct net_device_ops *orig);
-const struct net_device_ops *tap_net_orig_net_device_ops(const void *obj);
+const struct net_device_ops *tap_net_orig_net_device_ops(
+	const struct net_device *obj);
 
 void tap_net_fill_ethtool_ops(
 	struct ethtool_ops *copy, const struct ethtool_ops *orig);
-const struct ethtool_ops *tap_net_orig_ethtool_ops(const void *obj);
+const struct ethtool_ops *tap_net_orig_ethtool_ops(
+	const struct net_device *obj);
 
 void tap_net_fill_pci_driver(
 	struct pci_driver *copy, const struct pci_driver *orig);
-const struct pci_driver *tap_net_orig_pci_driver(const void *obj);
+const struct pci_driver *tap_net_orig_pci_driver(const struct pci_dev *obj);
 
 void tap_net_fill_virtio_driver(
 	struct virtio_driver *copy, const struct virtio_driver *orig);
-const struct virtio_driver *tap_net_orig_virtio_driver(const void *obj);
+const struct virtio_driver *tap_net_orig_virtio_driver(
+	const struct virtio_device *obj);
 
 int shadow_net_net_device_ops_ndo_open(struct net_device *dev);
 
