@@ -190,22 +190,30 @@ t_audit()
 # The generated taps compile with W=1 and the kernel's flags, without warnings.
 t_compiles()
 {
-	local name=$1 abi kdir d
+	local name=$1 abi kdir d c objs=()
 	abi=$(kernel_abi "$name")
 	kdir=$(kernel_kdir "$abi")
 	d=$TOP/build/$abi/tap-try
 	rm -rf "$d"
 	mkdir -p "$d"
-	cp "$TOP/taps/gen/$name/net_taps.c" "$TOP/taps/gen/$name/net_taps.h" "$d/"
-	# The object alone: the handlers it calls live in shadow.ko, which
-	# make check links and loads.
+	# every class: net's and blk's
+	for c in "$TOP/taps/gen/$name"/*_taps.c; do
+		cp "$c" "${c%.c}.h" "$d/"
+		c=${c##*/}
+		objs+=("${c%.c}.o")
+	done
+	[[ ${#objs[@]} -ge 2 ]] || { echo "only ${objs[*]} in taps/gen/$name"; return 1; }
+	# The objects alone: the handlers they call live in shadow.ko, which
+	# make check links and loads (net), or do not exist yet (blk).
 	cat > "$d/Kbuild" <<-EOK
-	obj-m := net_taps.o
+	obj-m := ${objs[*]}
 	ccflags-y := -I$TOP/shadow -fno-optimize-sibling-calls
 	EOK
-	make -C "$kdir" M="$d" W=1 net_taps.o > "$d/build.log" 2>&1 ||
+	make -C "$kdir" M="$d" W=1 "${objs[@]}" > "$d/build.log" 2>&1 ||
 		{ cat "$d/build.log"; return 1; }
-	[[ -f $d/net_taps.o ]] || { cat "$d/build.log"; return 1; }
+	for c in "${objs[@]}"; do
+		[[ -f $d/$c ]] || { cat "$d/build.log"; return 1; }
+	done
 	if grep -E 'warning|error' "$d/build.log" | grep -v 'Skipping BTF'; then
 		return 1
 	fi
