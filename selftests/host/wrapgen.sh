@@ -5,7 +5,9 @@
 # the real headers, a changed header, a second class, spec errors,
 # determinism, the audit, the taps building with W=1), and check that the
 # committed taps (taps/gen/) match a fresh run for every pinned kernel,
-# which leaves no scratch directory behind.
+# which leaves no scratch directory behind, and that taps/blk.spec
+# classifies every import of the disk drivers (scripts/disks.conf) on
+# every pinned kernel: a new kernel's new import fails here.
 # Exit 0 pass, 1 fail, 4 skip (no libclang or no kernel headers).
 
 set -o pipefail
@@ -28,4 +30,6 @@ TMPDIR=$scratch "$TOP/scripts/regen-taps" --check ||
 left=$(ls -A "$scratch")
 rm -rf "$scratch"
 [[ -z $left ]] || { echo "FAIL: scripts/regen-taps --check left $left behind"; exit 1; }
-echo "wrapgen: tests pass, taps/gen up to date"
+"$TOP/scripts/audit-taps" -c blk --strict ||
+	{ echo "FAIL: scripts/audit-taps -c blk --strict"; exit 1; }
+echo "wrapgen: tests pass, taps/gen up to date, disk drivers' imports all classified"
