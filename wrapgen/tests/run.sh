@@ -219,6 +219,22 @@ t_compiles()
 	fi
 }
 
+# No exported function is tapped by two classes: each class's hooks are one
+# ftrace_ops with IPMODIFY (shadow/hook.c), and ftrace refuses a second
+# such ops on a function, so shadow.ko would fail to load.
+t_one_class_per_export()
+{
+	local name dups
+
+	for name in 6.1 6.12; do
+		dups=$(cat "$TOP/taps/gen/$name"/*_taps.c |
+			sed -n 's/^[[:space:]]*\.symbol = "\(.*\)",$/\1/p' | sort | uniq -d)
+		[[ -z $dups ]] || { echo "$name: tapped by two classes: $dups"; return 1; }
+	done
+	# and the check sees symbols at all
+	grep -q '\.symbol = "device_add_disk",' "$TOP/taps/gen/6.1/blk_taps.c"
+}
+
 main()
 {
 	if [[ ! -f $KDIR/Makefile ]]; then
@@ -236,6 +252,7 @@ main()
 	run "audit classifies e1000.ko imports" t_audit
 	run "generated taps build with W=1 (6.1)" t_compiles 6.1
 	run "generated taps build with W=1 (6.12)" t_compiles 6.12
+	run "no export is tapped by two classes" t_one_class_per_export
 	echo "1..$N"
 	[[ $FAILED == 0 ]]
 }

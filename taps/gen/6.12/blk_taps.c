@@ -314,7 +314,7 @@ static int tap_blk_device_add_disk(struct device *parent, struct gendisk *disk,
 	int ret;
 
 	tap_enter(&tap_blk_class);
-	ret = device_add_disk(parent, disk, groups);
+	ret = shadow_blk_device_add_disk(parent, disk, groups);
 	tap_done(&tap_blk_class, TAP_BLK_DEVICE_ADD_DISK);
 	return ret;
 }
@@ -322,7 +322,7 @@ static int tap_blk_device_add_disk(struct device *parent, struct gendisk *disk,
 static void tap_blk_del_gendisk(struct gendisk *gp)
 {
 	tap_enter(&tap_blk_class);
-	del_gendisk(gp);
+	shadow_blk_del_gendisk(gp);
 	tap_done(&tap_blk_class, TAP_BLK_DEL_GENDISK);
 }
 
@@ -423,7 +423,7 @@ static void tap_blk_unregister_blkdev(unsigned int major, const char *name)
 static void tap_blk_set_capacity(struct gendisk *disk, sector_t size)
 {
 	tap_enter(&tap_blk_class);
-	set_capacity(disk, size);
+	shadow_blk_set_capacity(disk, size);
 	tap_done(&tap_blk_class, TAP_BLK_SET_CAPACITY);
 }
 
@@ -433,7 +433,7 @@ static bool tap_blk_set_capacity_and_notify(struct gendisk *disk,
 	bool ret;
 
 	tap_enter(&tap_blk_class);
-	ret = set_capacity_and_notify(disk, size);
+	ret = shadow_blk_set_capacity_and_notify(disk, size);
 	tap_done(&tap_blk_class, TAP_BLK_SET_CAPACITY_AND_NOTIFY);
 	return ret;
 }
@@ -441,7 +441,7 @@ static bool tap_blk_set_capacity_and_notify(struct gendisk *disk,
 static void tap_blk_set_disk_ro(struct gendisk *disk, bool read_only)
 {
 	tap_enter(&tap_blk_class);
-	set_disk_ro(disk, read_only);
+	shadow_blk_set_disk_ro(disk, read_only);
 	tap_done(&tap_blk_class, TAP_BLK_SET_DISK_RO);
 }
 
@@ -563,237 +563,6 @@ static void tap_blk_blk_mq_unfreeze_queue(struct request_queue *q)
 	tap_enter(&tap_blk_class);
 	blk_mq_unfreeze_queue(q);
 	tap_done(&tap_blk_class, TAP_BLK_BLK_MQ_UNFREEZE_QUEUE);
-}
-
-static void tap_blk_blk_mq_stop_hw_queue(struct blk_mq_hw_ctx *hctx)
-{
-	tap_enter(&tap_blk_class);
-	blk_mq_stop_hw_queue(hctx);
-	tap_done(&tap_blk_class, TAP_BLK_BLK_MQ_STOP_HW_QUEUE);
-}
-
-static void tap_blk_blk_mq_start_stopped_hw_queues(struct request_queue *q,
-						   bool async)
-{
-	tap_enter(&tap_blk_class);
-	blk_mq_start_stopped_hw_queues(q, async);
-	tap_done(&tap_blk_class, TAP_BLK_BLK_MQ_START_STOPPED_HW_QUEUES);
-}
-
-static int tap_blk___pci_register_driver(struct pci_driver *arg0,
-					 struct module *arg1,
-					 const char *mod_name)
-{
-	int ret;
-
-	tap_enter(&tap_blk_class);
-	ret = __pci_register_driver(arg0, arg1, mod_name);
-	tap_done(&tap_blk_class, TAP_BLK___PCI_REGISTER_DRIVER);
-	return ret;
-}
-
-static void tap_blk_pci_unregister_driver(struct pci_driver *dev)
-{
-	tap_enter(&tap_blk_class);
-	pci_unregister_driver(dev);
-	tap_done(&tap_blk_class, TAP_BLK_PCI_UNREGISTER_DRIVER);
-}
-
-static int tap_blk___register_virtio_driver(struct virtio_driver *drv,
-					    struct module *owner)
-{
-	int ret;
-
-	tap_enter(&tap_blk_class);
-	ret = __register_virtio_driver(drv, owner);
-	tap_done(&tap_blk_class, TAP_BLK___REGISTER_VIRTIO_DRIVER);
-	return ret;
-}
-
-static void tap_blk_unregister_virtio_driver(struct virtio_driver *drv)
-{
-	tap_enter(&tap_blk_class);
-	unregister_virtio_driver(drv);
-	tap_done(&tap_blk_class, TAP_BLK_UNREGISTER_VIRTIO_DRIVER);
-}
-
-static int tap_blk_pci_alloc_irq_vectors_affinity(struct pci_dev *dev,
-						  unsigned int min_vecs,
-						  unsigned int max_vecs,
-						  unsigned int flags,
-						  struct irq_affinity *affd)
-{
-	int ret;
-
-	tap_enter(&tap_blk_class);
-	ret = pci_alloc_irq_vectors_affinity(dev, min_vecs, max_vecs, flags,
-					     affd);
-	tap_done(&tap_blk_class, TAP_BLK_PCI_ALLOC_IRQ_VECTORS_AFFINITY);
-	return ret;
-}
-
-static int tap_blk_pci_alloc_irq_vectors(struct pci_dev *dev,
-					 unsigned int min_vecs,
-					 unsigned int max_vecs,
-					 unsigned int flags)
-{
-	int ret;
-
-	tap_enter(&tap_blk_class);
-	ret = pci_alloc_irq_vectors(dev, min_vecs, max_vecs, flags);
-	tap_done(&tap_blk_class, TAP_BLK_PCI_ALLOC_IRQ_VECTORS);
-	return ret;
-}
-
-static void tap_blk_pci_free_irq_vectors(struct pci_dev *dev)
-{
-	tap_enter(&tap_blk_class);
-	pci_free_irq_vectors(dev);
-	tap_done(&tap_blk_class, TAP_BLK_PCI_FREE_IRQ_VECTORS);
-}
-
-static int tap_blk_request_threaded_irq(unsigned int irq, irq_handler_t handler,
-					irq_handler_t thread_fn,
-					unsigned long flags, const char *name,
-					void *dev)
-{
-	int ret;
-
-	tap_enter(&tap_blk_class);
-	ret = request_threaded_irq(irq, handler, thread_fn, flags, name, dev);
-	tap_done(&tap_blk_class, TAP_BLK_REQUEST_THREADED_IRQ);
-	return ret;
-}
-
-static const void *tap_blk_free_irq(unsigned int arg0, void *arg1)
-{
-	const void *ret;
-
-	tap_enter(&tap_blk_class);
-	ret = free_irq(arg0, arg1);
-	tap_done(&tap_blk_class, TAP_BLK_FREE_IRQ);
-	return ret;
-}
-
-static void *tap_blk_dma_alloc_attrs(struct device *dev, size_t size,
-				     dma_addr_t *dma_handle, gfp_t flag,
-				     unsigned long attrs)
-{
-	void *ret;
-
-	tap_enter(&tap_blk_class);
-	ret = dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
-	tap_done(&tap_blk_class, TAP_BLK_DMA_ALLOC_ATTRS);
-	return ret;
-}
-
-static void tap_blk_dma_free_attrs(struct device *dev, size_t size,
-				   void *cpu_addr, dma_addr_t dma_handle,
-				   unsigned long attrs)
-{
-	tap_enter(&tap_blk_class);
-	dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
-	tap_done(&tap_blk_class, TAP_BLK_DMA_FREE_ATTRS);
-}
-
-static int tap_blk_dma_set_mask(struct device *dev, u64 mask)
-{
-	int ret;
-
-	tap_enter(&tap_blk_class);
-	ret = dma_set_mask(dev, mask);
-	tap_done(&tap_blk_class, TAP_BLK_DMA_SET_MASK);
-	return ret;
-}
-
-static int tap_blk_dma_set_coherent_mask(struct device *dev, u64 mask)
-{
-	int ret;
-
-	tap_enter(&tap_blk_class);
-	ret = dma_set_coherent_mask(dev, mask);
-	tap_done(&tap_blk_class, TAP_BLK_DMA_SET_COHERENT_MASK);
-	return ret;
-}
-
-static struct dma_pool *tap_blk_dma_pool_create(const char *name,
-						struct device *dev, size_t size,
-						size_t align,
-						size_t allocation)
-{
-	struct dma_pool *ret;
-
-	tap_enter(&tap_blk_class);
-	ret = dma_pool_create(name, dev, size, align, allocation);
-	tap_done(&tap_blk_class, TAP_BLK_DMA_POOL_CREATE);
-	return ret;
-}
-
-static void tap_blk_dma_pool_destroy(struct dma_pool *pool)
-{
-	tap_enter(&tap_blk_class);
-	dma_pool_destroy(pool);
-	tap_done(&tap_blk_class, TAP_BLK_DMA_POOL_DESTROY);
-}
-
-static void tap_blk_virtio_reset_device(struct virtio_device *dev)
-{
-	tap_enter(&tap_blk_class);
-	virtio_reset_device(dev);
-	tap_done(&tap_blk_class, TAP_BLK_VIRTIO_RESET_DEVICE);
-}
-
-static void tap_blk_virtio_config_changed(struct virtio_device *dev)
-{
-	tap_enter(&tap_blk_class);
-	virtio_config_changed(dev);
-	tap_done(&tap_blk_class, TAP_BLK_VIRTIO_CONFIG_CHANGED);
-}
-
-static struct virtqueue *tap_blk_vring_create_virtqueue(unsigned int index,
-							unsigned int num,
-							unsigned int vring_align,
-							struct virtio_device *vdev,
-							bool weak_barriers,
-							bool may_reduce_num,
-							bool ctx,
-							bool (*notify)(struct virtqueue *),
-							void (*callback)(struct virtqueue *),
-							const char *name)
-{
-	struct virtqueue *ret;
-
-	tap_enter(&tap_blk_class);
-	ret = vring_create_virtqueue(index, num, vring_align, vdev,
-				     weak_barriers, may_reduce_num, ctx, notify,
-				     callback, name);
-	tap_done(&tap_blk_class, TAP_BLK_VRING_CREATE_VIRTQUEUE);
-	return ret;
-}
-
-static void tap_blk_vring_del_virtqueue(struct virtqueue *vq)
-{
-	tap_enter(&tap_blk_class);
-	vring_del_virtqueue(vq);
-	tap_done(&tap_blk_class, TAP_BLK_VRING_DEL_VIRTQUEUE);
-}
-
-static int tap_blk___scsi_register_driver(struct device_driver *arg0,
-					  struct module *arg1)
-{
-	int ret;
-
-	tap_enter(&tap_blk_class);
-	ret = __scsi_register_driver(arg0, arg1);
-	tap_done(&tap_blk_class, TAP_BLK___SCSI_REGISTER_DRIVER);
-	return ret;
-}
-
-static void tap_blk_driver_unregister(struct device_driver *drv)
-{
-	tap_enter(&tap_blk_class);
-	driver_unregister(drv);
-	tap_done(&tap_blk_class, TAP_BLK_DRIVER_UNREGISTER);
 }
 
 static int tap_blk_cdev_device_add(struct cdev *cdev, struct device *dev)
@@ -1020,14 +789,14 @@ static const struct tap_info tap_blk_info[TAP_BLK_COUNT] = {
 		.key = "disk_registration",
 		.kind = TAP_OBJECT_CREATE,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_BLK_DEL_GENDISK] = {
 		.name = "del_gendisk",
 		.key = "disk_registration",
 		.kind = TAP_OBJECT_DESTROY,
 		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_BLK_BLK_MARK_DISK_DEAD] = {
 		.name = "blk_mark_disk_dead",
@@ -1107,21 +876,21 @@ static const struct tap_info tap_blk_info[TAP_BLK_COUNT] = {
 		.key = "capacity",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_BLK_SET_CAPACITY_AND_NOTIFY] = {
 		.name = "set_capacity_and_notify",
 		.key = "capacity",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_BLK_SET_DISK_RO] = {
 		.name = "set_disk_ro",
 		.key = "ro",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_LAST,
-		.flags = TAP_F_EXPORT,
+		.flags = TAP_F_EXPORT | TAP_F_HOOK,
 	},
 	[TAP_BLK_BLK_QUEUE_FLAG_SET] = {
 		.name = "blk_queue_flag_set",
@@ -1226,165 +995,6 @@ static const struct tap_info tap_blk_info[TAP_BLK_COUNT] = {
 		.key = "frozen",
 		.kind = TAP_STATE,
 		.mode = TAP_MODE_OFF,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_BLK_MQ_STOP_HW_QUEUE] = {
-		.name = "blk_mq_stop_hw_queue",
-		.key = "hw_stopped",
-		.kind = TAP_STATE,
-		.mode = TAP_MODE_ON,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_BLK_MQ_START_STOPPED_HW_QUEUES] = {
-		.name = "blk_mq_start_stopped_hw_queues",
-		.key = "hw_stopped",
-		.kind = TAP_STATE,
-		.mode = TAP_MODE_OFF,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK___PCI_REGISTER_DRIVER] = {
-		.name = "__pci_register_driver",
-		.key = "pci_driver",
-		.kind = TAP_OBJECT_CREATE,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_PCI_UNREGISTER_DRIVER] = {
-		.name = "pci_unregister_driver",
-		.key = "pci_driver",
-		.kind = TAP_OBJECT_DESTROY,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK___REGISTER_VIRTIO_DRIVER] = {
-		.name = "__register_virtio_driver",
-		.key = "virtio_driver",
-		.kind = TAP_OBJECT_CREATE,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_UNREGISTER_VIRTIO_DRIVER] = {
-		.name = "unregister_virtio_driver",
-		.key = "virtio_driver",
-		.kind = TAP_OBJECT_DESTROY,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_PCI_ALLOC_IRQ_VECTORS_AFFINITY] = {
-		.name = "pci_alloc_irq_vectors_affinity",
-		.key = "irq_vectors",
-		.kind = TAP_OBJECT_CREATE,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_PCI_ALLOC_IRQ_VECTORS] = {
-		.name = "pci_alloc_irq_vectors",
-		.key = "irq_vectors",
-		.kind = TAP_OBJECT_CREATE,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_PCI_FREE_IRQ_VECTORS] = {
-		.name = "pci_free_irq_vectors",
-		.key = "irq_vectors",
-		.kind = TAP_OBJECT_DESTROY,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_REQUEST_THREADED_IRQ] = {
-		.name = "request_threaded_irq",
-		.key = "irq",
-		.kind = TAP_OBJECT_CREATE,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_FREE_IRQ] = {
-		.name = "free_irq",
-		.key = "irq",
-		.kind = TAP_OBJECT_DESTROY,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_DMA_ALLOC_ATTRS] = {
-		.name = "dma_alloc_attrs",
-		.key = "dma_coherent",
-		.kind = TAP_OBJECT_CREATE,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_DMA_FREE_ATTRS] = {
-		.name = "dma_free_attrs",
-		.key = "dma_coherent",
-		.kind = TAP_OBJECT_DESTROY,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_DMA_SET_MASK] = {
-		.name = "dma_set_mask",
-		.key = "dma_mask",
-		.kind = TAP_STATE,
-		.mode = TAP_MODE_LAST,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_DMA_SET_COHERENT_MASK] = {
-		.name = "dma_set_coherent_mask",
-		.key = "dma_coherent_mask",
-		.kind = TAP_STATE,
-		.mode = TAP_MODE_LAST,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_DMA_POOL_CREATE] = {
-		.name = "dma_pool_create",
-		.key = "dma_pool",
-		.kind = TAP_OBJECT_CREATE,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_DMA_POOL_DESTROY] = {
-		.name = "dma_pool_destroy",
-		.key = "dma_pool",
-		.kind = TAP_OBJECT_DESTROY,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_VIRTIO_RESET_DEVICE] = {
-		.name = "virtio_reset_device",
-		.kind = TAP_LIFECYCLE,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_VIRTIO_CONFIG_CHANGED] = {
-		.name = "virtio_config_changed",
-		.kind = TAP_LIFECYCLE,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_VRING_CREATE_VIRTQUEUE] = {
-		.name = "vring_create_virtqueue",
-		.key = "virtqueue",
-		.kind = TAP_OBJECT_CREATE,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_VRING_DEL_VIRTQUEUE] = {
-		.name = "vring_del_virtqueue",
-		.key = "virtqueue",
-		.kind = TAP_OBJECT_DESTROY,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK___SCSI_REGISTER_DRIVER] = {
-		.name = "__scsi_register_driver",
-		.key = "scsi_driver",
-		.kind = TAP_OBJECT_CREATE,
-		.mode = TAP_MODE_NONE,
-		.flags = TAP_F_EXPORT,
-	},
-	[TAP_BLK_DRIVER_UNREGISTER] = {
-		.name = "driver_unregister",
-		.key = "scsi_driver",
-		.kind = TAP_OBJECT_DESTROY,
-		.mode = TAP_MODE_NONE,
 		.flags = TAP_F_EXPORT,
 	},
 	[TAP_BLK_CDEV_DEVICE_ADD] = {
@@ -1657,144 +1267,6 @@ static const struct tap_hook tap_blk_hooks[] = {
 		.id = TAP_BLK_BLK_MQ_UNFREEZE_QUEUE,
 	},
 	{
-		.symbol = "blk_mq_stop_hw_queue",
-		.target = (unsigned long)blk_mq_stop_hw_queue,
-		.wrapper = (unsigned long)tap_blk_blk_mq_stop_hw_queue,
-		.id = TAP_BLK_BLK_MQ_STOP_HW_QUEUE,
-	},
-	{
-		.symbol = "blk_mq_start_stopped_hw_queues",
-		.target = (unsigned long)blk_mq_start_stopped_hw_queues,
-		.wrapper = (unsigned long)tap_blk_blk_mq_start_stopped_hw_queues,
-		.id = TAP_BLK_BLK_MQ_START_STOPPED_HW_QUEUES,
-	},
-	{
-		.symbol = "__pci_register_driver",
-		.target = (unsigned long)__pci_register_driver,
-		.wrapper = (unsigned long)tap_blk___pci_register_driver,
-		.id = TAP_BLK___PCI_REGISTER_DRIVER,
-	},
-	{
-		.symbol = "pci_unregister_driver",
-		.target = (unsigned long)pci_unregister_driver,
-		.wrapper = (unsigned long)tap_blk_pci_unregister_driver,
-		.id = TAP_BLK_PCI_UNREGISTER_DRIVER,
-	},
-	{
-		.symbol = "__register_virtio_driver",
-		.target = (unsigned long)__register_virtio_driver,
-		.wrapper = (unsigned long)tap_blk___register_virtio_driver,
-		.id = TAP_BLK___REGISTER_VIRTIO_DRIVER,
-	},
-	{
-		.symbol = "unregister_virtio_driver",
-		.target = (unsigned long)unregister_virtio_driver,
-		.wrapper = (unsigned long)tap_blk_unregister_virtio_driver,
-		.id = TAP_BLK_UNREGISTER_VIRTIO_DRIVER,
-	},
-	{
-		.symbol = "pci_alloc_irq_vectors_affinity",
-		.target = (unsigned long)pci_alloc_irq_vectors_affinity,
-		.wrapper = (unsigned long)tap_blk_pci_alloc_irq_vectors_affinity,
-		.id = TAP_BLK_PCI_ALLOC_IRQ_VECTORS_AFFINITY,
-	},
-	{
-		.symbol = "pci_alloc_irq_vectors",
-		.target = (unsigned long)pci_alloc_irq_vectors,
-		.wrapper = (unsigned long)tap_blk_pci_alloc_irq_vectors,
-		.id = TAP_BLK_PCI_ALLOC_IRQ_VECTORS,
-	},
-	{
-		.symbol = "pci_free_irq_vectors",
-		.target = (unsigned long)pci_free_irq_vectors,
-		.wrapper = (unsigned long)tap_blk_pci_free_irq_vectors,
-		.id = TAP_BLK_PCI_FREE_IRQ_VECTORS,
-	},
-	{
-		.symbol = "request_threaded_irq",
-		.target = (unsigned long)request_threaded_irq,
-		.wrapper = (unsigned long)tap_blk_request_threaded_irq,
-		.id = TAP_BLK_REQUEST_THREADED_IRQ,
-	},
-	{
-		.symbol = "free_irq",
-		.target = (unsigned long)free_irq,
-		.wrapper = (unsigned long)tap_blk_free_irq,
-		.id = TAP_BLK_FREE_IRQ,
-	},
-	{
-		.symbol = "dma_alloc_attrs",
-		.target = (unsigned long)dma_alloc_attrs,
-		.wrapper = (unsigned long)tap_blk_dma_alloc_attrs,
-		.id = TAP_BLK_DMA_ALLOC_ATTRS,
-	},
-	{
-		.symbol = "dma_free_attrs",
-		.target = (unsigned long)dma_free_attrs,
-		.wrapper = (unsigned long)tap_blk_dma_free_attrs,
-		.id = TAP_BLK_DMA_FREE_ATTRS,
-	},
-	{
-		.symbol = "dma_set_mask",
-		.target = (unsigned long)dma_set_mask,
-		.wrapper = (unsigned long)tap_blk_dma_set_mask,
-		.id = TAP_BLK_DMA_SET_MASK,
-	},
-	{
-		.symbol = "dma_set_coherent_mask",
-		.target = (unsigned long)dma_set_coherent_mask,
-		.wrapper = (unsigned long)tap_blk_dma_set_coherent_mask,
-		.id = TAP_BLK_DMA_SET_COHERENT_MASK,
-	},
-	{
-		.symbol = "dma_pool_create",
-		.target = (unsigned long)dma_pool_create,
-		.wrapper = (unsigned long)tap_blk_dma_pool_create,
-		.id = TAP_BLK_DMA_POOL_CREATE,
-	},
-	{
-		.symbol = "dma_pool_destroy",
-		.target = (unsigned long)dma_pool_destroy,
-		.wrapper = (unsigned long)tap_blk_dma_pool_destroy,
-		.id = TAP_BLK_DMA_POOL_DESTROY,
-	},
-	{
-		.symbol = "virtio_reset_device",
-		.target = (unsigned long)virtio_reset_device,
-		.wrapper = (unsigned long)tap_blk_virtio_reset_device,
-		.id = TAP_BLK_VIRTIO_RESET_DEVICE,
-	},
-	{
-		.symbol = "virtio_config_changed",
-		.target = (unsigned long)virtio_config_changed,
-		.wrapper = (unsigned long)tap_blk_virtio_config_changed,
-		.id = TAP_BLK_VIRTIO_CONFIG_CHANGED,
-	},
-	{
-		.symbol = "vring_create_virtqueue",
-		.target = (unsigned long)vring_create_virtqueue,
-		.wrapper = (unsigned long)tap_blk_vring_create_virtqueue,
-		.id = TAP_BLK_VRING_CREATE_VIRTQUEUE,
-	},
-	{
-		.symbol = "vring_del_virtqueue",
-		.target = (unsigned long)vring_del_virtqueue,
-		.wrapper = (unsigned long)tap_blk_vring_del_virtqueue,
-		.id = TAP_BLK_VRING_DEL_VIRTQUEUE,
-	},
-	{
-		.symbol = "__scsi_register_driver",
-		.target = (unsigned long)__scsi_register_driver,
-		.wrapper = (unsigned long)tap_blk___scsi_register_driver,
-		.id = TAP_BLK___SCSI_REGISTER_DRIVER,
-	},
-	{
-		.symbol = "driver_unregister",
-		.target = (unsigned long)driver_unregister,
-		.wrapper = (unsigned long)tap_blk_driver_unregister,
-		.id = TAP_BLK_DRIVER_UNREGISTER,
-	},
-	{
 		.symbol = "cdev_device_add",
 		.target = (unsigned long)cdev_device_add,
 		.wrapper = (unsigned long)tap_blk_cdev_device_add,
@@ -1853,7 +1325,7 @@ const struct tap_class tap_blk_class = {
 	.info = tap_blk_info,
 	.ninfo = TAP_BLK_COUNT,
 	.hooks = tap_blk_hooks,
-	.nhooks = 66,
+	.nhooks = 43,
 	.calls = tap_blk_calls,
 	.inside = &tap_blk_inside,
 };

@@ -79,29 +79,6 @@ enum tap_blk_id {
 	TAP_BLK_BLK_MQ_FREEZE_QUEUE,
 	TAP_BLK_BLK_FREEZE_QUEUE_START,
 	TAP_BLK_BLK_MQ_UNFREEZE_QUEUE,
-	TAP_BLK_BLK_MQ_STOP_HW_QUEUE,
-	TAP_BLK_BLK_MQ_START_STOPPED_HW_QUEUES,
-	TAP_BLK___PCI_REGISTER_DRIVER,
-	TAP_BLK_PCI_UNREGISTER_DRIVER,
-	TAP_BLK___REGISTER_VIRTIO_DRIVER,
-	TAP_BLK_UNREGISTER_VIRTIO_DRIVER,
-	TAP_BLK_PCI_ALLOC_IRQ_VECTORS_AFFINITY,
-	TAP_BLK_PCI_ALLOC_IRQ_VECTORS,
-	TAP_BLK_PCI_FREE_IRQ_VECTORS,
-	TAP_BLK_REQUEST_THREADED_IRQ,
-	TAP_BLK_FREE_IRQ,
-	TAP_BLK_DMA_ALLOC_ATTRS,
-	TAP_BLK_DMA_FREE_ATTRS,
-	TAP_BLK_DMA_SET_MASK,
-	TAP_BLK_DMA_SET_COHERENT_MASK,
-	TAP_BLK_DMA_POOL_CREATE,
-	TAP_BLK_DMA_POOL_DESTROY,
-	TAP_BLK_VIRTIO_RESET_DEVICE,
-	TAP_BLK_VIRTIO_CONFIG_CHANGED,
-	TAP_BLK_VRING_CREATE_VIRTQUEUE,
-	TAP_BLK_VRING_DEL_VIRTQUEUE,
-	TAP_BLK___SCSI_REGISTER_DRIVER,
-	TAP_BLK_DRIVER_UNREGISTER,
 	TAP_BLK_CDEV_DEVICE_ADD,
 	TAP_BLK_CDEV_DEVICE_DEL,
 	TAP_BLK_ALLOC_CHRDEV_REGION,
@@ -139,5 +116,16 @@ void tap_blk_fill_virtio_driver(
 	struct virtio_driver *copy, const struct virtio_driver *orig);
 const struct virtio_driver *tap_blk_orig_virtio_driver(
 	const struct virtio_device *obj);
+
+int shadow_blk_device_add_disk(struct device *parent, struct gendisk *disk,
+			       const struct attribute_group **groups);
+
+void shadow_blk_del_gendisk(struct gendisk *gp);
+
+void shadow_blk_set_capacity(struct gendisk *disk, sector_t size);
+
+bool shadow_blk_set_capacity_and_notify(struct gendisk *disk, sector_t size);
+
+void shadow_blk_set_disk_ro(struct gendisk *disk, bool read_only);
 
 #endif /* _TAPS_BLK_TAPS_H */
