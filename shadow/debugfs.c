@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /sys/kernel/debug/shadow/: what the shadow sees, for tests and for a
- * person debugging it. "drivers" lists the shadowed driver modules; "taps"
+ * person debugging it. "drivers" lists the shadowed driver modules and
+ * their classes; "disks" the disks the block class records (blk_disk.c,
+ * one line each, key-value pairs after the name and driver); "taps"
  * lists every driver->kernel tap with its state and call count; "calls"
  * gives, per class, the calls through all its wrappers (tables too) and
  * each tap called so far: the total stays still while only packets flow.
@@ -27,6 +29,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
+#include "blk.h"
 #include "filter.h"
 #include "hook.h"
 #include "net.h"
@@ -56,6 +59,13 @@ static int calls_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(calls);
 
+static int disks_show(struct seq_file *m, void *v)
+{
+	shadow_blk_show_disks(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(disks);
+
 void shadow_debugfs_init(void)
 {
 	/* debugfs is for people; its failures are not the module's. */
@@ -63,6 +73,7 @@ void shadow_debugfs_init(void)
 	debugfs_create_file("drivers", 0444, dir, NULL, &drivers_fops);
 	debugfs_create_file("taps", 0444, dir, NULL, &taps_fops);
 	debugfs_create_file("calls", 0444, dir, NULL, &calls_fops);
+	debugfs_create_file("disks", 0444, dir, NULL, &disks_fops);
 	debugfs_create_atomic_t("fail_open", 0600, dir, &shadow_swap_fail_open);
 	debugfs_create_atomic_t("fail_register", 0600, dir, &shadow_swap_fail_register);
 	debugfs_create_u32("hold_register_ms", 0600, dir, &shadow_net_hold_register_ms);

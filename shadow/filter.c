@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The set of shadowed driver modules. A driver is named by module name in
- * the "drivers" parameter; it joins the set when it is loaded (module
+ * The set of shadowed driver modules, each in one or more classes. A driver
+ * is named by module name in its class's parameter ("drivers" for net,
+ * "disk_drivers" for blk); it joins the set when it is loaded (module
  * notifier) or, if it was loaded before the shadow, when one of its network
- * interfaces or, for a PCI driver, its registration is found at init. It
- * leaves when it is unloaded. The set is read by the ftrace handler of
- * every driver->kernel tap, in any context, so it is an RCU list; it never holds a module reference, because a swap
- * must be able to unload the driver.
+ * interfaces or, for a PCI driver, its registration is found at init (a
+ * disk driver loaded before the shadow that is no PCI driver, virtio_blk or
+ * sd_mod, is not found: load the shadow first). It leaves when it is
+ * unloaded. The set is read by the ftrace handler of every driver->kernel
+ * tap, in any context, so it is an RCU list; it never holds a module
+ * reference, because a swap must be able to unload the driver.
+ *
+ * A class's taps redirect only the calls of that class's drivers: nvme's
+ * DMA allocations are not the net class's business.
  *
  * Calls from library modules that allocate on a driver's behalf (8390 for
  * ne2k-pci) are caught by naming the library too.
@@ -28,17 +34,22 @@
 struct shadowed_module {
 	struct list_head node;
 	struct module *mod;
+	unsigned long classes;		/* BIT(enum shadow_class) */
 	struct rcu_head rcu;
 };
 
 static LIST_HEAD(shadowed);		/* RCU readers; writers hold lock */
 static DEFINE_MUTEX(shadowed_lock);
-static char *wanted;			/* comma-separated, '-' as '_' */
+/* per class: comma-separated, '-' as '_'; set at init, freed at exit */
+static char *wanted[SHADOW_NR_CLASSES];
+static const char * const class_names[SHADOW_NR_CLASSES] = {
+	[SHADOW_CLASS_NET] = "net",
+	[SHADOW_CLASS_BLK] = "blk",
+};
 
-/* Module names use '_' where the file name has '-' (ne2k-pci). */
-static bool name_wanted(const char *name)
+static bool in_list(const char *list, const char *name)
 {
-	const char *p = wanted;
+	const char *p = list;
 	size_t len = strlen(name);
 
 	while (p && *p) {
@@ -49,6 +60,21 @@ static bool name_wanted(const char *name)
 		p = *end ? end + 1 : end;
 	}
 	return false;
+}
+
+/*
+ * The classes that want a module, as BIT(enum shadow_class); module names
+ * use '_' where the file name has '-' (ne2k-pci).
+ */
+static unsigned long name_wanted(const char *name)
+{
+	unsigned long classes = 0;
+	int c;
+
+	for (c = 0; c < SHADOW_NR_CLASSES; c++)
+		if (in_list(wanted[c], name))
+			classes |= BIT(c);
+	return classes;
 }
 
 static struct shadowed_module *find_locked(struct module *mod)
@@ -77,6 +103,7 @@ static int add(struct module *mod)
 		return -ENOMEM;
 	}
 	s->mod = mod;
+	s->classes = name_wanted(mod->name);
 	list_add_tail_rcu(&s->node, &shadowed);
 	mutex_unlock(&shadowed_lock);
 	pr_info("shadowing driver module %s\n", mod->name);
@@ -187,17 +214,21 @@ static int scan_loaded(void)
 	return err;
 }
 
-int shadow_filter_init(const char *names)
+int shadow_filter_init(const char * const names[SHADOW_NR_CLASSES])
 {
+	int c, err;
 	char *p;
-	int err;
 
-	wanted = kstrdup(names, GFP_KERNEL);
-	if (!wanted)
-		return -ENOMEM;
-	for (p = wanted; *p; p++)
-		if (*p == '-')
-			*p = '_';
+	for (c = 0; c < SHADOW_NR_CLASSES; c++) {
+		wanted[c] = kstrdup(names[c], GFP_KERNEL);
+		if (!wanted[c]) {
+			err = -ENOMEM;
+			goto err_free;
+		}
+		for (p = wanted[c]; *p; p++)
+			if (*p == '-')
+				*p = '_';
+	}
 	err = register_module_notifier(&module_nb);
 	if (err)
 		goto err_free;
@@ -210,8 +241,10 @@ err_notifier:
 	shadow_filter_exit();	/* unregisters the notifier, frees the rest */
 	return err;
 err_free:
-	kfree(wanted);
-	wanted = NULL;
+	while (c-- > 0) {
+		kfree(wanted[c]);
+		wanted[c] = NULL;
+	}
 	return err;
 }
 
@@ -219,6 +252,7 @@ err_free:
 void shadow_filter_exit(void)
 {
 	struct shadowed_module *s, *tmp;
+	int c;
 
 	unregister_module_notifier(&module_nb);
 	mutex_lock(&shadowed_lock);
@@ -227,19 +261,24 @@ void shadow_filter_exit(void)
 		kfree_rcu(s, rcu);
 	}
 	mutex_unlock(&shadowed_lock);
-	kfree(wanted);
-	wanted = NULL;
+	for (c = 0; c < SHADOW_NR_CLASSES; c++) {
+		kfree(wanted[c]);
+		wanted[c] = NULL;
+	}
 }
 
-/* Called from ftrace handlers: any context, preemption disabled. */
-bool shadow_filter_match(unsigned long caller)
+/*
+ * Whether @caller is code of a driver module of class @cls. Called from
+ * ftrace handlers: any context, preemption disabled.
+ */
+bool shadow_filter_match(unsigned long caller, enum shadow_class cls)
 {
 	struct shadowed_module *s;
 	bool match = false;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(s, &shadowed, node) {
-		if (within_module(caller, s->mod)) {
+		if ((s->classes & BIT(cls)) && within_module(caller, s->mod)) {
 			match = true;
 			break;
 		}
@@ -248,15 +287,15 @@ bool shadow_filter_match(unsigned long caller)
 	return match;
 }
 
-/* Whether a driver module is shadowed; any context. */
-bool shadow_filter_module(const struct module *mod)
+/* Whether a driver module is shadowed in class @cls; any context. */
+bool shadow_filter_module(const struct module *mod, enum shadow_class cls)
 {
 	struct shadowed_module *s;
 	bool found = false;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(s, &shadowed, node) {
-		if (s->mod == mod) {
+		if (s->mod == mod && (s->classes & BIT(cls))) {
 			found = true;
 			break;
 		}
@@ -269,9 +308,17 @@ void shadow_filter_show(struct seq_file *m)
 {
 	struct shadowed_module *s;
 
-	seq_printf(m, "wanted %s\n", wanted);
+	int c;
+
+	for (c = 0; c < SHADOW_NR_CLASSES; c++)
+		seq_printf(m, "wanted %s %s\n", class_names[c], wanted[c]);
 	mutex_lock(&shadowed_lock);
-	list_for_each_entry(s, &shadowed, node)
-		seq_printf(m, "shadowed %s\n", s->mod->name);
+	list_for_each_entry(s, &shadowed, node) {
+		seq_printf(m, "shadowed %s", s->mod->name);
+		for (c = 0; c < SHADOW_NR_CLASSES; c++)
+			if (s->classes & BIT(c))
+				seq_printf(m, " %s", class_names[c]);
+		seq_putc(m, '\n');
+	}
 	mutex_unlock(&shadowed_lock);
 }

@@ -57,6 +57,7 @@ struct shadow_hook {
 struct shadow_hooks {
 	struct ftrace_ops ops;
 	const struct tap_class *cls;
+	enum shadow_class drivers;	/* whose calls to redirect (filter.c) */
 	unsigned int installed;
 	bool registered;
 	struct shadow_hook **by_ip;	/* the filtered hooks, by target */
@@ -96,7 +97,7 @@ static void notrace handler(unsigned long ip, unsigned long parent_ip,
 	h = hook_by_ip(hooks, ip);
 	if (unlikely(!h))
 		return;
-	if (!h->any_caller && !shadow_filter_match(parent_ip))
+	if (!h->any_caller && !shadow_filter_match(parent_ip, hooks->drivers))
 		return;
 	shadow_ftrace_set_ip(fregs, h->tap->wrapper);
 }
@@ -200,11 +201,13 @@ static void drop_taken(struct shadow_hooks *hooks)
 /**
  * shadow_hooks_install() - redirect every driver->kernel tap of a class
  * @cls: the generated class
+ * @drivers: the class of driver modules whose calls go to its wrappers
  *
  * Return: the installed set, or an ERR_PTR when none could be installed.
  * Functions the kernel cannot trace are reported and left out.
  */
-struct shadow_hooks *shadow_hooks_install(const struct tap_class *cls)
+struct shadow_hooks *shadow_hooks_install(const struct tap_class *cls,
+					  enum shadow_class drivers)
 {
 	struct shadow_hooks *hooks;
 	unsigned int i;
@@ -214,6 +217,7 @@ struct shadow_hooks *shadow_hooks_install(const struct tap_class *cls)
 	if (!hooks)
 		return ERR_PTR(-ENOMEM);
 	hooks->cls = cls;
+	hooks->drivers = drivers;
 	if (!cls->nhooks)
 		goto out;
 	hooks->by_ip = kcalloc(cls->nhooks, sizeof(*hooks->by_ip), GFP_KERNEL);

@@ -9,11 +9,13 @@
 
 #include <linux/seq_file.h>
 
+#include "filter.h"
 #include "tap.h"
 
 struct shadow_hooks;
 
-struct shadow_hooks *shadow_hooks_install(const struct tap_class *cls);
+struct shadow_hooks *shadow_hooks_install(const struct tap_class *cls,
+					  enum shadow_class drivers);
 void shadow_hooks_remove(struct shadow_hooks *hooks);
 void shadow_hooks_show(struct seq_file *m, const struct shadow_hooks *hooks);
 void shadow_taps_show_calls(struct seq_file *m, const struct tap_class *cls);

@@ -10,6 +10,7 @@
  *   hook.c	driver->kernel taps (ftrace redirection of exported calls)
  *   log.c	the replay log; objects.c the object tracker
  *   net_*.c	the net class: shadowed interfaces, tap handlers, lookups
+ *   blk_*.c	the block class (passive mode): the disks shadowed drivers add
  *   netlink.c	the "shadow" generic netlink family
  *   debugfs.c	read-only view for tests and people
  */
@@ -19,6 +20,7 @@
 #include <linux/module.h>
 #include <linux/init.h>
 
+#include "blk.h"
 #include "filter.h"
 #include "hook.h"
 #include "net.h"
@@ -31,22 +33,28 @@
  * Default: the drivers of the NICs QEMU emulates and this suite tests, the
  * 8390 library that allocates ne2k-pci's interfaces, and the MII library
  * that reports link for 8139cp, e100 and pcnet32 (a swap keeps the link
- * changes of the driver it is bringing up from the stack).
+ * changes of the driver it is bringing up from the stack). The disk
+ * drivers: those of scripts/disks.conf (nvme_core adds nvme's disks).
  */
 static char *drivers = "e1000,e1000e,8139cp,vmxnet3,virtio_net,e100,pcnet32,tulip,ne2k_pci,8390,mii";
 module_param(drivers, charp, 0444);
-MODULE_PARM_DESC(drivers, "comma-separated driver modules to shadow");
+MODULE_PARM_DESC(drivers, "comma-separated NIC driver modules to shadow");
+static char *disk_drivers = "virtio_blk,nvme,nvme_core,sd_mod";
+module_param(disk_drivers, charp, 0444);
+MODULE_PARM_DESC(disk_drivers, "comma-separated disk driver modules to shadow (passive mode)");
 
-static struct shadow_hooks *net_hooks;
+static struct shadow_hooks *net_hooks, *blk_hooks;
 
 void shadow_core_show_taps(struct seq_file *m)
 {
 	shadow_hooks_show(m, net_hooks);
+	shadow_hooks_show(m, blk_hooks);
 }
 
 void shadow_core_show_calls(struct seq_file *m)
 {
 	shadow_taps_show_calls(m, &tap_net_class);
+	shadow_taps_show_calls(m, &tap_blk_class);
 }
 
 /* net_hooks is set before any request can arrive and cleared after the last. */
@@ -57,10 +65,14 @@ bool shadow_core_hook_live(const char *symbol)
 
 static int __init shadow_init(void)
 {
+	const char * const names[SHADOW_NR_CLASSES] = {
+		[SHADOW_CLASS_NET] = drivers,
+		[SHADOW_CLASS_BLK] = disk_drivers,
+	};
 	int err;
 
 	/* ORDER: the filter exists before any hook can consult it. */
-	err = shadow_filter_init(drivers);
+	err = shadow_filter_init(names);
 	if (err)
 		return err;
 	err = shadow_swap_init();
@@ -70,15 +82,24 @@ static int __init shadow_init(void)
 	if (err)
 		goto err_swap;
 	/* ORDER: hooks last, once everything their handlers use is up. */
-	net_hooks = shadow_hooks_install(&tap_net_class);
+	net_hooks = shadow_hooks_install(&tap_net_class, SHADOW_CLASS_NET);
 	if (IS_ERR(net_hooks)) {
 		err = PTR_ERR(net_hooks);
 		goto err_nl;
+	}
+	blk_hooks = shadow_hooks_install(&tap_blk_class, SHADOW_CLASS_BLK);
+	if (IS_ERR(blk_hooks)) {
+		err = PTR_ERR(blk_hooks);
+		goto err_net_hooks;
 	}
 	shadow_debugfs_init();
 	pr_info("version %s loaded\n", SHADOW_VERSION);
 	return 0;
 
+err_net_hooks:
+	/* nothing can have been recorded: no driver was shadowed yet */
+	shadow_hooks_remove(net_hooks);
+	shadow_taps_quiesce(&tap_net_class);
 err_nl:
 	shadow_nl_exit();
 err_swap:
@@ -99,12 +120,15 @@ static void __exit shadow_exit(void)
 	 * free an interface the registry still names.
 	 */
 	shadow_net_exit();
+	shadow_hooks_remove(blk_hooks);
 	shadow_hooks_remove(net_hooks);
 	/*
 	 * ORDER: calls redirected before the hooks went, and calls through the
 	 * tables just restored, end before what they use goes.
 	 */
+	shadow_taps_quiesce(&tap_blk_class);
 	shadow_taps_quiesce(&tap_net_class);
+	shadow_blk_exit();
 	shadow_obj_exit();
 	shadow_filter_exit();
 	pr_info("unloaded\n");

@@ -195,7 +195,8 @@ static int dev_attach_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EBUSY;
 		goto out;
 	}
-	if (!parent || !parent->driver || !shadow_filter_module(parent->driver->owner)) {
+	if (!parent || !parent->driver ||
+	    !shadow_filter_module(parent->driver->owner, SHADOW_CLASS_NET)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "the interface's driver is not shadowed (see shadow.ko's drivers= parameter)");
 		err = -EOPNOTSUPP;
