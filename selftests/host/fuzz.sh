@@ -57,7 +57,11 @@ t_build()
 	make -s -C "$TOP/migrate-agent" fuzz test
 	rm -rf "$OUT/seeds" &&
 		mkdir -p "$OUT/seeds/spec" "$OUT/seeds/headers" "$OUT/seeds/decode"
-	cp "$TOP"/taps/*.spec "$TOP"/wrapgen/tests/*.spec "$OUT/seeds/spec/"
+	# taps/blk.spec and wrapgen/tests/blk.spec: named by their directory
+	local f
+	for f in "$TOP"/taps/*.spec "$TOP"/wrapgen/tests/*.spec; do
+		cp "$f" "$OUT/seeds/spec/$(basename "$(dirname "$f")")-${f##*/}" || return 1
+	done
 	SC_SEED_DIR=$OUT/seeds/decode "$TOP/build/migrate-agent/decode_test" \
 		> /dev/null
 	[[ -n $(ls "$OUT/seeds/decode") ]]
