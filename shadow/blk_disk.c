@@ -34,19 +34,12 @@
 struct blk_disk {
 	struct list_head node;		/* in blk_disks */
 	const struct gendisk *key;	/* compared only; see the top */
-	char name[DISK_NAME_LEN];
-	char driver[MODULE_NAME_LEN];
-	char pci[16];			/* "0000:00:05.0", or "" */
-	dev_t devt;
-	sector_t capacity;		/* in 512-byte sectors */
-	bool ro;
-	unsigned int lbs, pbs, io_min, io_opt;
-	unsigned int max_hw_sectors, max_segment_size, max_discard_sectors;
-	unsigned int max_segments, nr_hw_queues;
+	struct shadow_blk_disk_info info;
 };
 
 static LIST_HEAD(blk_disks);
 static DEFINE_SPINLOCK(blk_disks_lock);
+static unsigned int blk_disks_gen;	/* under the lock: + 1 per add or drop */
 
 static struct blk_disk *blk_disk_find(const struct gendisk *disk)
 {
@@ -63,29 +56,30 @@ static struct blk_disk *blk_disk_find(const struct gendisk *disk)
 static void blk_disk_read(struct blk_disk *bd, struct gendisk *disk)
 {
 	const struct queue_limits *lim = &disk->queue->limits;
+	struct shadow_blk_disk_info *in = &bd->info;
 	struct device *dev;
 
 	bd->key = disk;
-	strscpy(bd->name, disk->disk_name, sizeof(bd->name));
-	strscpy(bd->driver, module_name(disk->fops->owner), sizeof(bd->driver));
+	strscpy(in->name, disk->disk_name, sizeof(in->name));
+	strscpy(in->driver, module_name(disk->fops->owner), sizeof(in->driver));
 	for (dev = disk_to_dev(disk)->parent; dev; dev = dev->parent) {
 		if (dev_is_pci(dev)) {
-			strscpy(bd->pci, dev_name(dev), sizeof(bd->pci));
+			strscpy(in->pci, dev_name(dev), sizeof(in->pci));
 			break;
 		}
 	}
-	bd->devt = disk_devt(disk);
-	bd->capacity = get_capacity(disk);
-	bd->ro = get_disk_ro(disk);
-	bd->lbs = lim->logical_block_size;
-	bd->pbs = lim->physical_block_size;
-	bd->io_min = lim->io_min;
-	bd->io_opt = lim->io_opt;
-	bd->max_hw_sectors = lim->max_hw_sectors;
-	bd->max_segment_size = lim->max_segment_size;
-	bd->max_discard_sectors = lim->max_discard_sectors;
-	bd->max_segments = lim->max_segments;
-	bd->nr_hw_queues = disk->queue->nr_hw_queues;
+	in->devt = disk_devt(disk);
+	in->capacity = get_capacity(disk);
+	in->ro = get_disk_ro(disk);
+	in->lbs = lim->logical_block_size;
+	in->pbs = lim->physical_block_size;
+	in->io_min = lim->io_min;
+	in->io_opt = lim->io_opt;
+	in->max_hw_sectors = lim->max_hw_sectors;
+	in->max_segment_size = lim->max_segment_size;
+	in->max_discard_sectors = lim->max_discard_sectors;
+	in->max_segments = lim->max_segments;
+	in->nr_hw_queues = disk->queue->nr_hw_queues;
 }
 
 int shadow_blk_device_add_disk(struct device *parent, struct gendisk *disk,
@@ -105,6 +99,7 @@ int shadow_blk_device_add_disk(struct device *parent, struct gendisk *disk,
 	blk_disk_read(bd, disk);
 	spin_lock(&blk_disks_lock);
 	list_add_tail(&bd->node, &blk_disks);
+	blk_disks_gen++;
 	spin_unlock(&blk_disks_lock);
 	return 0;
 }
@@ -116,8 +111,10 @@ void shadow_blk_del_gendisk(struct gendisk *disk)
 
 	spin_lock(&blk_disks_lock);
 	bd = blk_disk_find(disk);
-	if (bd)
+	if (bd) {
 		list_del(&bd->node);
+		blk_disks_gen++;
+	}
 	spin_unlock(&blk_disks_lock);
 	kfree(bd);
 	del_gendisk(disk);
@@ -130,8 +127,8 @@ static void blk_disk_update(struct gendisk *disk)
 	spin_lock(&blk_disks_lock);
 	bd = blk_disk_find(disk);
 	if (bd) {
-		bd->capacity = get_capacity(disk);
-		bd->ro = get_disk_ro(disk);
+		bd->info.capacity = get_capacity(disk);
+		bd->info.ro = get_disk_ro(disk);
 	}
 	spin_unlock(&blk_disks_lock);
 }
@@ -156,20 +153,50 @@ void shadow_blk_set_disk_ro(struct gendisk *disk, bool read_only)
 	blk_disk_update(disk);
 }
 
+/**
+ * shadow_blk_disk_info() - a copy of the @pos-th recorded disk
+ * @pos: its position on the list, from 0
+ * @info: the copy
+ * @gen: the list's generation, for a dump's consistency check
+ *
+ * Return: 0, or -ENOENT past the last disk.
+ */
+int shadow_blk_disk_info(unsigned int pos, struct shadow_blk_disk_info *info,
+			 unsigned int *gen)
+{
+	struct blk_disk *bd;
+	int err = -ENOENT;
+
+	spin_lock(&blk_disks_lock);
+	*gen = blk_disks_gen;
+	list_for_each_entry(bd, &blk_disks, node) {
+		if (pos--)
+			continue;
+		*info = bd->info;
+		err = 0;
+		break;
+	}
+	spin_unlock(&blk_disks_lock);
+	return err;
+}
+
 /* One line per recorded disk, "NAME DRIVER pci ADDR dev MAJ:MIN key value...". */
 void shadow_blk_show_disks(struct seq_file *m)
 {
+	const struct shadow_blk_disk_info *in;
 	struct blk_disk *bd;
 
 	spin_lock(&blk_disks_lock);
-	list_for_each_entry(bd, &blk_disks, node)
+	list_for_each_entry(bd, &blk_disks, node) {
+		in = &bd->info;
 		seq_printf(m, "%s %s pci %s dev %u:%u capacity %llu ro %d lbs %u pbs %u io_min %u io_opt %u max_hw_sectors %u max_segments %u max_segment_size %u max_discard_sectors %u hw_queues %u\n",
-			   bd->name, bd->driver, bd->pci[0] ? bd->pci : "-",
-			   MAJOR(bd->devt), MINOR(bd->devt),
-			   (unsigned long long)bd->capacity, bd->ro, bd->lbs,
-			   bd->pbs, bd->io_min, bd->io_opt, bd->max_hw_sectors,
-			   bd->max_segments, bd->max_segment_size,
-			   bd->max_discard_sectors, bd->nr_hw_queues);
+			   in->name, in->driver, in->pci[0] ? in->pci : "-",
+			   MAJOR(in->devt), MINOR(in->devt),
+			   (unsigned long long)in->capacity, in->ro, in->lbs,
+			   in->pbs, in->io_min, in->io_opt, in->max_hw_sectors,
+			   in->max_segments, in->max_segment_size,
+			   in->max_discard_sectors, in->nr_hw_queues);
+	}
 	spin_unlock(&blk_disks_lock);
 }
 

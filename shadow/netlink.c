@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "shadow" generic netlink family: list shadowed interfaces, attach and
- * detach, dump a log or the tracked objects, and announce attach/detach on
- * the "events" group. The protocol is documented in uapi/linux/shadow.h.
+ * detach, dump a log or the tracked objects, list the recorded disks, and
+ * announce attach/detach on the "events" group. The protocol is documented in uapi/linux/shadow.h.
  * Classic genl_ops with one strict family policy, so that the same code
  * serves 6.1 (no split ops) and 6.12.
  */
@@ -13,6 +13,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "blk.h"
 #include "compat.h"
 #include "filter.h"
 #include "net.h"
@@ -398,6 +399,49 @@ static int obj_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* cb->args: [0] position. */
+static int disk_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct shadow_blk_disk_info info;
+	unsigned int gen;
+	void *hdr;
+
+	if (!net_eq(sock_net(cb->skb->sk), &init_net)) {
+		NL_SET_ERR_MSG(cb->extack, "disks are listed in the initial network namespace only");
+		return -EOPNOTSUPP;
+	}
+	while (!shadow_blk_disk_info(cb->args[0], &info, &gen)) {
+		cb->seq = gen;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &family, NLM_F_MULTI, SHADOW_CMD_DISK_GET);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (nla_put_string(skb, SHADOW_A_DISK_NAME, info.name) ||
+		    nla_put_string(skb, SHADOW_A_DEV_DRIVER, info.driver) ||
+		    (info.pci[0] && nla_put_string(skb, SHADOW_A_DEV_BUS_ADDR, info.pci)) ||
+		    nla_put_u32(skb, SHADOW_A_DISK_MAJOR, MAJOR(info.devt)) ||
+		    nla_put_u32(skb, SHADOW_A_DISK_MINOR, MINOR(info.devt)) ||
+		    nla_put_u64_64bit(skb, SHADOW_A_DISK_CAPACITY, info.capacity, SHADOW_A_PAD) ||
+		    nla_put_u8(skb, SHADOW_A_DISK_RO, info.ro) ||
+		    nla_put_u32(skb, SHADOW_A_DISK_LBS, info.lbs) ||
+		    nla_put_u32(skb, SHADOW_A_DISK_PBS, info.pbs) ||
+		    nla_put_u32(skb, SHADOW_A_DISK_IO_MIN, info.io_min) ||
+		    nla_put_u32(skb, SHADOW_A_DISK_IO_OPT, info.io_opt) ||
+		    nla_put_u32(skb, SHADOW_A_DISK_MAX_HW_SECTORS, info.max_hw_sectors) ||
+		    nla_put_u32(skb, SHADOW_A_DISK_MAX_SEGMENTS, info.max_segments) ||
+		    nla_put_u32(skb, SHADOW_A_DISK_MAX_SEGMENT_SIZE, info.max_segment_size) ||
+		    nla_put_u32(skb, SHADOW_A_DISK_MAX_DISCARD_SECTORS, info.max_discard_sectors) ||
+		    nla_put_u32(skb, SHADOW_A_DISK_HW_QUEUES, info.nr_hw_queues)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0]++;
+	}
+	return skb->len;
+}
+
 static const struct genl_ops ops[] = {
 	{
 		.cmd = SHADOW_CMD_DEV_GET,
@@ -432,6 +476,11 @@ static const struct genl_ops ops[] = {
 		.cmd = SHADOW_CMD_SWAP,
 		.doit = swap_doit,
 		.flags = GENL_ADMIN_PERM,
+	},
+	/* what /sys/block shows: any user */
+	{
+		.cmd = SHADOW_CMD_DISK_GET,
+		.dumpit = disk_get_dumpit,
 	},
 };
 

@@ -107,6 +107,19 @@
  *	runs, or the target device is bound to another driver), EOPNOTSUPP
  *	(the interface's device is not on PCI).
  *
+ * SHADOW_CMD_DISK_GET (dump; unprivileged, initial network namespace only)
+ *	The disks the block class records (passive mode): each disk a
+ *	shadowed disk driver registered since the shadow loaded, until its
+ *	del_gendisk(). One message per disk: SHADOW_A_DISK_NAME,
+ *	SHADOW_A_DEV_DRIVER (the module that made it), SHADOW_A_DEV_BUS_ADDR
+ *	(the PCI device under it, when there is one), SHADOW_A_DISK_MAJOR and
+ *	_MINOR, SHADOW_A_DISK_CAPACITY, SHADOW_A_DISK_RO, and its limits as
+ *	the driver set them: SHADOW_A_DISK_LBS, _PBS, _IO_MIN, _IO_OPT,
+ *	_MAX_HW_SECTORS, _MAX_SEGMENTS, _MAX_SEGMENT_SIZE,
+ *	_MAX_DISCARD_SECTORS, _HW_QUEUES. What sysfs shows of a disk, so it
+ *	is open to any user; disks belong to no network namespace, so a
+ *	request from another one is refused with EOPNOTSUPP.
+ *
  * Events (group SHADOW_GENL_MCGRP_EVENTS): SHADOW_CMD_DEV_GET-shaped
  * messages sent with cmd SHADOW_CMD_EVENT when a device is attached or
  * detached (SHADOW_A_DEV_STATE tells which), and at each phase of a swap
@@ -155,6 +168,7 @@ enum shadow_cmd {
 	SHADOW_CMD_OBJ_GET,
 	SHADOW_CMD_EVENT,
 	SHADOW_CMD_SWAP,
+	SHADOW_CMD_DISK_GET,
 	__SHADOW_CMD_MAX,
 	SHADOW_CMD_MAX = __SHADOW_CMD_MAX - 1
 };
@@ -203,6 +217,20 @@ enum shadow_attr {
 	SHADOW_A_SWAP_DRIVER,		/* string */
 	SHADOW_A_DEV_SWAP_SEQ,		/* u32: the swap running on it (dev get) */
 	SHADOW_A_SWAP_PREPARE_US,	/* u32 */
+	SHADOW_A_DISK_NAME,		/* string */
+	SHADOW_A_DISK_MAJOR,		/* u32 */
+	SHADOW_A_DISK_MINOR,		/* u32 */
+	SHADOW_A_DISK_CAPACITY,		/* u64, 512-byte sectors */
+	SHADOW_A_DISK_RO,		/* u8 */
+	SHADOW_A_DISK_LBS,		/* u32, logical block size, bytes */
+	SHADOW_A_DISK_PBS,		/* u32, physical block size, bytes */
+	SHADOW_A_DISK_IO_MIN,		/* u32, bytes */
+	SHADOW_A_DISK_IO_OPT,		/* u32, bytes */
+	SHADOW_A_DISK_MAX_HW_SECTORS,	/* u32 */
+	SHADOW_A_DISK_MAX_SEGMENTS,	/* u32 */
+	SHADOW_A_DISK_MAX_SEGMENT_SIZE,	/* u32, bytes */
+	SHADOW_A_DISK_MAX_DISCARD_SECTORS, /* u32 */
+	SHADOW_A_DISK_HW_QUEUES,	/* u32 */
 	__SHADOW_A_MAX,
 	SHADOW_A_MAX = __SHADOW_A_MAX - 1
 };
