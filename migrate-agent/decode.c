@@ -20,6 +20,7 @@
 
 #include "compiler.h"
 #include "decode.h"
+#include "decode_attr.h"
 
 static const struct nla_policy policy[SHADOW_A_MAX + 1] = {
 	[SHADOW_A_DEV_IFINDEX]	= { .type = NLA_U32 },
@@ -63,10 +64,24 @@ static const struct nla_policy policy[SHADOW_A_MAX + 1] = {
 	[SHADOW_A_SWAP_DRIVER_US] = { .type = NLA_U32 },
 	[SHADOW_A_SWAP_OWN_US]	= { .type = NLA_U32 },
 	[SHADOW_A_SWAP_PREPARE_US] = { .type = NLA_U32 },
+	[SHADOW_A_DISK_NAME]	= { .type = NLA_STRING },
+	[SHADOW_A_DISK_MAJOR]	= { .type = NLA_U32 },
+	[SHADOW_A_DISK_MINOR]	= { .type = NLA_U32 },
+	[SHADOW_A_DISK_CAPACITY] = { .type = NLA_U64 },
+	[SHADOW_A_DISK_RO]	= { .type = NLA_U8 },
+	[SHADOW_A_DISK_LBS]	= { .type = NLA_U32 },
+	[SHADOW_A_DISK_PBS]	= { .type = NLA_U32 },
+	[SHADOW_A_DISK_IO_MIN]	= { .type = NLA_U32 },
+	[SHADOW_A_DISK_IO_OPT]	= { .type = NLA_U32 },
+	[SHADOW_A_DISK_MAX_HW_SECTORS] = { .type = NLA_U32 },
+	[SHADOW_A_DISK_MAX_SEGMENTS] = { .type = NLA_U32 },
+	[SHADOW_A_DISK_MAX_SEGMENT_SIZE] = { .type = NLA_U32 },
+	[SHADOW_A_DISK_MAX_DISCARD_SECTORS] = { .type = NLA_U32 },
+	[SHADOW_A_DISK_HW_QUEUES] = { .type = NLA_U32 },
 };
 
-static int parse(struct nlmsghdr *nlh, struct nlattr **tb,
-		 char *err, size_t errlen)
+int sc_attrs_parse(struct nlmsghdr *nlh, struct nlattr **tb,
+		   char *err, size_t errlen)
 {
 	int rc;
 
@@ -79,18 +94,18 @@ static int parse(struct nlmsghdr *nlh, struct nlattr **tb,
 	return 0;
 }
 
-static int missing(const char *what, char *err, size_t errlen)
+int sc_attr_missing(const char *what, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "malformed message: no %s attribute", what);
 	return -EINVAL;
 }
 
-static const char *str_or_null(struct nlattr *nla)
+const char *sc_attr_str(struct nlattr *nla)
 {
 	return nla ? nla_get_string(nla) : NULL;
 }
 
-static long long u32_or_absent(struct nlattr *nla)
+long long sc_attr_u32(struct nlattr *nla)
 {
 	return nla ? (long long)nla_get_u32(nla) : -1;
 }
@@ -133,24 +148,24 @@ static int dev_from_tb(struct nlattr **tb, struct sc_dev *dev,
 		       char *err, size_t errlen)
 {
 	if (!tb[SHADOW_A_DEV_IFINDEX])
-		return missing("SHADOW_A_DEV_IFINDEX", err, errlen);
+		return sc_attr_missing("SHADOW_A_DEV_IFINDEX", err, errlen);
 	if (!tb[SHADOW_A_DEV_IFNAME])
-		return missing("SHADOW_A_DEV_IFNAME", err, errlen);
+		return sc_attr_missing("SHADOW_A_DEV_IFNAME", err, errlen);
 	dev->ifindex = nla_get_u32(tb[SHADOW_A_DEV_IFINDEX]);
 	dev->ifname = nla_get_string(tb[SHADOW_A_DEV_IFNAME]);
-	dev->driver = str_or_null(tb[SHADOW_A_DEV_DRIVER]);
-	dev->bus = str_or_null(tb[SHADOW_A_DEV_BUS]);
-	dev->bus_addr = str_or_null(tb[SHADOW_A_DEV_BUS_ADDR]);
-	dev->state = u32_or_absent(tb[SHADOW_A_DEV_STATE]);
-	dev->log_len = u32_or_absent(tb[SHADOW_A_DEV_LOG_LEN]);
-	dev->objects = u32_or_absent(tb[SHADOW_A_DEV_OBJECTS]);
+	dev->driver = sc_attr_str(tb[SHADOW_A_DEV_DRIVER]);
+	dev->bus = sc_attr_str(tb[SHADOW_A_DEV_BUS]);
+	dev->bus_addr = sc_attr_str(tb[SHADOW_A_DEV_BUS_ADDR]);
+	dev->state = sc_attr_u32(tb[SHADOW_A_DEV_STATE]);
+	dev->log_len = sc_attr_u32(tb[SHADOW_A_DEV_LOG_LEN]);
+	dev->objects = sc_attr_u32(tb[SHADOW_A_DEV_OBJECTS]);
 	dev->attached = tb[SHADOW_A_DEV_ATTACHED] ?
 		!!nla_get_u8(tb[SHADOW_A_DEV_ATTACHED]) : -1;
-	dev->priv_size = u32_or_absent(tb[SHADOW_A_DEV_PRIV_SIZE]);
-	dev->txq = u32_or_absent(tb[SHADOW_A_DEV_TXQ]);
-	dev->rxq = u32_or_absent(tb[SHADOW_A_DEV_RXQ]);
-	dev->can_host = str_or_null(tb[SHADOW_A_DEV_CAN_HOST]);
-	dev->swap_seq = u32_or_absent(tb[SHADOW_A_DEV_SWAP_SEQ]);
+	dev->priv_size = sc_attr_u32(tb[SHADOW_A_DEV_PRIV_SIZE]);
+	dev->txq = sc_attr_u32(tb[SHADOW_A_DEV_TXQ]);
+	dev->rxq = sc_attr_u32(tb[SHADOW_A_DEV_RXQ]);
+	dev->can_host = sc_attr_str(tb[SHADOW_A_DEV_CAN_HOST]);
+	dev->swap_seq = sc_attr_u32(tb[SHADOW_A_DEV_SWAP_SEQ]);
 	return 0;
 }
 
@@ -159,12 +174,12 @@ int sc_dev_parse(struct nlmsghdr *nlh, struct sc_dev *dev,
 {
 	struct nlattr *tb[SHADOW_A_MAX + 1];
 
-	if (parse(nlh, tb, err, errlen))
+	if (sc_attrs_parse(nlh, tb, err, errlen))
 		return -EINVAL;
 	return dev_from_tb(tb, dev, err, errlen);
 }
 
-static void text_num(FILE *f, const char *label, long long v)
+void sc_text_num(FILE *f, const char *label, long long v)
 {
 	if (v >= 0)
 		fprintf(f, " %s %lld", label, v);
@@ -180,12 +195,12 @@ static void dev_fields(FILE *f, const struct sc_dev *dev)
 			dev->bus_addr);
 	if (dev->state >= 0)
 		fprintf(f, " state %s", sc_state_name(dev->state));
-	text_num(f, "swap", dev->swap_seq);
-	text_num(f, "log", dev->log_len);
-	text_num(f, "objects", dev->objects);
-	text_num(f, "priv", dev->priv_size);
-	text_num(f, "txq", dev->txq);
-	text_num(f, "rxq", dev->rxq);
+	sc_text_num(f, "swap", dev->swap_seq);
+	sc_text_num(f, "log", dev->log_len);
+	sc_text_num(f, "objects", dev->objects);
+	sc_text_num(f, "priv", dev->priv_size);
+	sc_text_num(f, "txq", dev->txq);
+	sc_text_num(f, "rxq", dev->rxq);
 	if (dev->attached == 0)
 		fputs(" late-attach", f);
 	if (dev->can_host)
@@ -198,15 +213,13 @@ void sc_dev_text(FILE *f, const struct sc_dev *dev)
 	fputc('\n', f);
 }
 
-static void json_str(struct json_object *obj, const char *key,
-		     const char *s)
+void sc_json_str(struct json_object *obj, const char *key, const char *s)
 {
 	if (s)
 		json_object_object_add(obj, key, json_object_new_string(s));
 }
 
-static void json_num(struct json_object *obj, const char *key,
-		     long long v)
+void sc_json_num(struct json_object *obj, const char *key, long long v)
 {
 	if (v >= 0)
 		json_object_object_add(obj, key, json_object_new_int64(v));
@@ -234,22 +247,22 @@ struct json_object *sc_dev_json(const struct sc_dev *dev)
 
 	if (!obj)
 		return NULL;
-	json_str(obj, "ifname", dev->ifname);
-	json_num(obj, "ifindex", dev->ifindex);
-	json_str(obj, "driver", dev->driver);
-	json_str(obj, "bus", dev->bus);
-	json_str(obj, "bus_addr", dev->bus_addr);
+	sc_json_str(obj, "ifname", dev->ifname);
+	sc_json_num(obj, "ifindex", dev->ifindex);
+	sc_json_str(obj, "driver", dev->driver);
+	sc_json_str(obj, "bus", dev->bus);
+	sc_json_str(obj, "bus_addr", dev->bus_addr);
 	if (dev->state >= 0)
-		json_str(obj, "state", sc_state_name(dev->state));
-	json_num(obj, "swap", dev->swap_seq);
-	json_num(obj, "log_len", dev->log_len);
-	json_num(obj, "objects", dev->objects);
+		sc_json_str(obj, "state", sc_state_name(dev->state));
+	sc_json_num(obj, "swap", dev->swap_seq);
+	sc_json_num(obj, "log_len", dev->log_len);
+	sc_json_num(obj, "objects", dev->objects);
 	if (dev->attached >= 0)
 		json_object_object_add(obj, "attached",
 				       json_object_new_boolean(dev->attached));
-	json_num(obj, "priv_size", dev->priv_size);
-	json_num(obj, "txq", dev->txq);
-	json_num(obj, "rxq", dev->rxq);
+	sc_json_num(obj, "priv_size", dev->priv_size);
+	sc_json_num(obj, "txq", dev->txq);
+	sc_json_num(obj, "rxq", dev->rxq);
 	json_list(obj, "can_host", dev->can_host);
 	return obj;
 }
@@ -261,15 +274,15 @@ int sc_obj_parse(struct nlmsghdr *nlh, struct sc_obj *obj,
 {
 	struct nlattr *tb[SHADOW_A_MAX + 1];
 
-	if (parse(nlh, tb, err, errlen))
+	if (sc_attrs_parse(nlh, tb, err, errlen))
 		return -EINVAL;
 	if (!tb[SHADOW_A_OBJ_TYPE])
-		return missing("SHADOW_A_OBJ_TYPE", err, errlen);
+		return sc_attr_missing("SHADOW_A_OBJ_TYPE", err, errlen);
 	obj->type = nla_get_u32(tb[SHADOW_A_OBJ_TYPE]);
 	obj->id = tb[SHADOW_A_OBJ_ID] ? nla_get_u64(tb[SHADOW_A_OBJ_ID]) : 0;
-	obj->driver = str_or_null(tb[SHADOW_A_OBJ_DRIVER]);
-	obj->ifindex = u32_or_absent(tb[SHADOW_A_DEV_IFINDEX]);
-	obj->bus_addr = str_or_null(tb[SHADOW_A_DEV_BUS_ADDR]);
+	obj->driver = sc_attr_str(tb[SHADOW_A_OBJ_DRIVER]);
+	obj->ifindex = sc_attr_u32(tb[SHADOW_A_DEV_IFINDEX]);
+	obj->bus_addr = sc_attr_str(tb[SHADOW_A_DEV_BUS_ADDR]);
 	return 0;
 }
 
@@ -282,7 +295,7 @@ void sc_obj_text(FILE *f, const struct sc_obj *obj)
 			SHADOW_NETDEV_ID_TXQ(obj->id), SHADOW_NETDEV_ID_RXQ(obj->id));
 	if (obj->driver)
 		fprintf(f, " driver %s", obj->driver);
-	text_num(f, "ifindex", obj->ifindex);
+	sc_text_num(f, "ifindex", obj->ifindex);
 	if (obj->bus_addr)
 		fprintf(f, " bus_addr %s", obj->bus_addr);
 	fputc('\n', f);
@@ -294,17 +307,17 @@ struct json_object *sc_obj_json(const struct sc_obj *obj)
 
 	if (!o)
 		return NULL;
-	json_str(o, "type", sc_obj_type_name(obj->type));
+	sc_json_str(o, "type", sc_obj_type_name(obj->type));
 	json_object_object_add(o, "id", json_object_new_uint64(obj->id));
 	/* What the driver asked of the allocation (UAPI: SHADOW_NETDEV_ID). */
 	if (obj->type == SHADOW_OBJ_NETDEV) {
-		json_num(o, "priv", SHADOW_NETDEV_ID_PRIV(obj->id));
-		json_num(o, "txq", SHADOW_NETDEV_ID_TXQ(obj->id));
-		json_num(o, "rxq", SHADOW_NETDEV_ID_RXQ(obj->id));
+		sc_json_num(o, "priv", SHADOW_NETDEV_ID_PRIV(obj->id));
+		sc_json_num(o, "txq", SHADOW_NETDEV_ID_TXQ(obj->id));
+		sc_json_num(o, "rxq", SHADOW_NETDEV_ID_RXQ(obj->id));
 	}
-	json_str(o, "driver", obj->driver);
-	json_num(o, "ifindex", obj->ifindex);
-	json_str(o, "bus_addr", obj->bus_addr);
+	sc_json_str(o, "driver", obj->driver);
+	sc_json_num(o, "ifindex", obj->ifindex);
+	sc_json_str(o, "bus_addr", obj->bus_addr);
 	return o;
 }
 
@@ -334,15 +347,15 @@ static void swap_from_tb(struct nlmsghdr *nlh, struct nlattr **tb,
 	unsigned int i;
 	int rem;
 
-	sw->seq = u32_or_absent(tb[SHADOW_A_SWAP_SEQ]);
-	sw->from = str_or_null(tb[SHADOW_A_SWAP_FROM]);
-	sw->from_addr = str_or_null(tb[SHADOW_A_SWAP_FROM_ADDR]);
-	sw->to = str_or_null(tb[SHADOW_A_SWAP_TO]);
-	sw->to_addr = str_or_null(tb[SHADOW_A_SWAP_TO_ADDR]);
-	sw->err = u32_or_absent(tb[SHADOW_A_SWAP_ERRNO]);
-	sw->reason = str_or_null(tb[SHADOW_A_SWAP_REASON]);
+	sw->seq = sc_attr_u32(tb[SHADOW_A_SWAP_SEQ]);
+	sw->from = sc_attr_str(tb[SHADOW_A_SWAP_FROM]);
+	sw->from_addr = sc_attr_str(tb[SHADOW_A_SWAP_FROM_ADDR]);
+	sw->to = sc_attr_str(tb[SHADOW_A_SWAP_TO]);
+	sw->to_addr = sc_attr_str(tb[SHADOW_A_SWAP_TO_ADDR]);
+	sw->err = sc_attr_u32(tb[SHADOW_A_SWAP_ERRNO]);
+	sw->reason = sc_attr_str(tb[SHADOW_A_SWAP_REASON]);
 	for (i = 0; i < SC_SWAP_PHASES; i++)
-		sw->us[i] = u32_or_absent(tb[phases[i].attr]);
+		sw->us[i] = sc_attr_u32(tb[phases[i].attr]);
 	sw->nnotes = 0;
 	nla_for_each_attr(nla, genlmsg_attrdata(ghdr, 0),
 			  genlmsg_attrlen(ghdr, 0), rem) {
@@ -358,7 +371,7 @@ int sc_event_parse(struct nlmsghdr *nlh, struct sc_event *ev,
 	struct nlattr *tb[SHADOW_A_MAX + 1];
 	int cmd;
 
-	/* The command is read before parse() checks the header. */
+	/* The command is read before sc_attrs_parse() checks the header. */
 	if (!genlmsg_valid_hdr(nlh, 0)) {
 		snprintf(err, errlen,
 			 "malformed message: no generic netlink header");
@@ -369,7 +382,7 @@ int sc_event_parse(struct nlmsghdr *nlh, struct sc_event *ev,
 		snprintf(err, errlen, "not an event: command %d", cmd);
 		return -ENOMSG;
 	}
-	if (parse(nlh, tb, err, errlen) ||
+	if (sc_attrs_parse(nlh, tb, err, errlen) ||
 	    dev_from_tb(tb, &ev->dev, err, errlen))
 		return -EINVAL;
 	swap_from_tb(nlh, tb, &ev->swap);
@@ -381,10 +394,10 @@ int sc_swap_reply_parse(struct nlmsghdr *nlh, __u32 *seq,
 {
 	struct nlattr *tb[SHADOW_A_MAX + 1];
 
-	if (parse(nlh, tb, err, errlen))
+	if (sc_attrs_parse(nlh, tb, err, errlen))
 		return -EINVAL;
 	if (!tb[SHADOW_A_SWAP_SEQ])
-		return missing("SHADOW_A_SWAP_SEQ", err, errlen);
+		return sc_attr_missing("SHADOW_A_SWAP_SEQ", err, errlen);
 	*seq = nla_get_u32(tb[SHADOW_A_SWAP_SEQ]);
 	return 0;
 }
@@ -429,7 +442,7 @@ static void swap_fields(FILE *f, const struct sc_swap *sw)
 	for (i = 0; i < SC_SWAP_PHASES; i++)
 		if (sw->us[i] >= 0)
 			fprintf(f, " %s-us %lld", phases[i].name, sw->us[i]);
-	text_num(f, "errno", sw->err);
+	sc_text_num(f, "errno", sw->err);
 	if (sw->reason)
 		fprintf(f, " reason \"%s\"", sw->reason);
 	for (i = 0; i < sw->nnotes; i++)
@@ -518,7 +531,7 @@ struct json_object *sc_event_json(const struct sc_event *ev)
 
 	if (!obj)
 		return NULL;
-	json_str(obj, "event", event_name(ev));
+	sc_json_str(obj, "event", event_name(ev));
 	if (ev->swap.seq < 0)
 		return obj;
 	sw = json_object_new_object();
@@ -526,7 +539,7 @@ struct json_object *sc_event_json(const struct sc_event *ev)
 		json_object_put(obj);
 		return NULL;
 	}
-	json_num(sw, "seq", ev->swap.seq);
+	sc_json_num(sw, "seq", ev->swap.seq);
 	swap_json(sw, &ev->swap, false);
 	json_object_object_add(obj, "swap", sw);
 	return obj;
@@ -601,10 +614,10 @@ struct json_object *sc_swap_result_json(const struct sc_event *ev,
 
 	if (!obj)
 		return NULL;
-	json_str(obj, "ifname", ev->dev.ifname);
-	json_num(obj, "ifindex", ev->dev.ifindex);
-	json_num(obj, "seq", ev->swap.seq);
-	json_str(obj, "result", sc_state_name(ev->dev.state));
+	sc_json_str(obj, "ifname", ev->dev.ifname);
+	sc_json_num(obj, "ifindex", ev->dev.ifindex);
+	sc_json_num(obj, "seq", ev->swap.seq);
+	sc_json_str(obj, "result", sc_state_name(ev->dev.state));
 	swap_json(obj, &ev->swap, true);
 	json_str_all(obj, "state", state, true);
 	return obj;
@@ -858,14 +871,14 @@ int sc_log_parse(struct nlmsghdr *nlh, struct sc_log *log,
 	struct nlattr *tb[SHADOW_A_MAX + 1];
 	size_t size;
 
-	if (parse(nlh, tb, err, errlen))
+	if (sc_attrs_parse(nlh, tb, err, errlen))
 		return -EINVAL;
 	if (!tb[SHADOW_A_LOG_SEQ])
-		return missing("SHADOW_A_LOG_SEQ", err, errlen);
+		return sc_attr_missing("SHADOW_A_LOG_SEQ", err, errlen);
 	if (!tb[SHADOW_A_LOG_KEY])
-		return missing("SHADOW_A_LOG_KEY", err, errlen);
+		return sc_attr_missing("SHADOW_A_LOG_KEY", err, errlen);
 	if (!tb[SHADOW_A_LOG_DATA])
-		return missing("SHADOW_A_LOG_DATA", err, errlen);
+		return sc_attr_missing("SHADOW_A_LOG_DATA", err, errlen);
 	log->seq = nla_get_u64(tb[SHADOW_A_LOG_SEQ]);
 	log->key = nla_get_u32(tb[SHADOW_A_LOG_KEY]);
 	log->ifindex = tb[SHADOW_A_DEV_IFINDEX] ?
@@ -1036,9 +1049,9 @@ static void field_json(struct json_object *obj, const struct sc_log *log,
 		break;
 	case F_VLAN:
 		memcpy(&vlan, log->data, sizeof(vlan));
-		json_str(obj, "proto",
+		sc_json_str(obj, "proto",
 			 vlan_proto(ntohs(vlan.proto), buf, sizeof(buf)));
-		json_num(obj, "vid", vlan.vid);
+		sc_json_num(obj, "vid", vlan.vid);
 		return;
 	case F_RSS_INDIR:
 		n = rss_indir_size(log);
@@ -1090,12 +1103,12 @@ struct json_object *sc_log_json(const struct sc_log *log)
 	json_object_object_add(obj, "seq", json_object_new_uint64(log->seq));
 	if (log->key >= __SHADOW_LOG_MAX) {
 		snprintf(name, sizeof(name), "key-%u", log->key);
-		json_str(obj, "key", name);
-		json_num(obj, "len", log->len);
+		sc_json_str(obj, "key", name);
+		sc_json_num(obj, "len", log->len);
 		return obj;
 	}
 	kd = &keys[log->key];
-	json_str(obj, "key", kd->name);
+	sc_json_str(obj, "key", kd->name);
 	for (i = 0; i < kd->nfields; i++)
 		field_json(obj, log, &kd->fields[i]);
 	return obj;
@@ -1112,6 +1125,7 @@ int sc_decode(enum sc_kind kind, struct nlmsghdr *nlh, FILE *f,
 		struct sc_log log;
 		struct sc_obj obj;
 		struct sc_event ev;
+		struct sc_disk disk;
 	} u;
 	int rc;
 
@@ -1151,6 +1165,15 @@ int sc_decode(enum sc_kind kind, struct nlmsghdr *nlh, FILE *f,
 			sc_event_text(f, &u.ev);
 		else
 			obj = sc_event_json(&u.ev);
+		break;
+	case SC_KIND_DISK:
+		rc = sc_disk_parse(nlh, &u.disk, err, errlen);
+		if (rc)
+			return rc;
+		if (!array)
+			sc_disk_text(f, &u.disk);
+		else
+			obj = sc_disk_json(&u.disk);
 		break;
 	}
 	if (array) {

@@ -22,6 +22,7 @@ enum sc_kind {
 	SC_KIND_LOG,	/* SHADOW_CMD_LOG_GET reply */
 	SC_KIND_OBJ,	/* SHADOW_CMD_OBJ_GET reply */
 	SC_KIND_EVENT,	/* SHADOW_CMD_EVENT: attach, detach, a swap's phase */
+	SC_KIND_DISK,	/* SHADOW_CMD_DISK_GET reply */
 };
 
 /* Strings point into the message; absent attributes are NULL or -1. */
@@ -94,6 +95,19 @@ struct sc_obj {
 	const char *bus_addr;
 };
 
+/* A disk the block class records; -1 for an absent number. */
+struct sc_disk {
+	const char *name;
+	const char *driver;
+	const char *bus_addr;		/* NULL: no PCI device under it */
+	long long major, minor;
+	long long capacity;		/* 512-byte sectors */
+	long long ro;
+	long long lbs, pbs, io_min, io_opt;
+	long long max_hw_sectors, max_segments, max_segment_size;
+	long long max_discard_sectors, hw_queues;
+};
+
 /*
  * Each returns 0, or -EINVAL with a message in ERR when the message is
  * malformed (missing attribute, short SHADOW_A_LOG_DATA, ...).
@@ -104,6 +118,8 @@ int sc_log_parse(struct nlmsghdr *nlh, struct sc_log *log,
 		 char *err, size_t errlen);
 int sc_obj_parse(struct nlmsghdr *nlh, struct sc_obj *obj,
 		 char *err, size_t errlen);
+int sc_disk_parse(struct nlmsghdr *nlh, struct sc_disk *disk,
+		  char *err, size_t errlen);
 /* Also -ENOMSG when the message is no SHADOW_CMD_EVENT. */
 int sc_event_parse(struct nlmsghdr *nlh, struct sc_event *ev,
 		   char *err, size_t errlen);
@@ -114,12 +130,14 @@ int sc_swap_reply_parse(struct nlmsghdr *nlh, __u32 *seq,
 void sc_dev_text(FILE *f, const struct sc_dev *dev);
 void sc_log_text(FILE *f, const struct sc_log *log);
 void sc_obj_text(FILE *f, const struct sc_obj *obj);
+void sc_disk_text(FILE *f, const struct sc_disk *disk);
 /* monitor's line: "attach ...", "detach ..." or "swap SEQ PHASE ..." */
 void sc_event_text(FILE *f, const struct sc_event *ev);
 
 struct json_object *sc_dev_json(const struct sc_dev *dev);
 struct json_object *sc_log_json(const struct sc_log *log);
 struct json_object *sc_obj_json(const struct sc_obj *obj);
+struct json_object *sc_disk_json(const struct sc_disk *disk);
 /* sc_dev_json() with "event" and, for a swap, a "swap" object. */
 struct json_object *sc_event_json(const struct sc_event *ev);
 

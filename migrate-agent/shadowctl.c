@@ -36,6 +36,7 @@ static const struct cmd cmds[] = {
 	{ "dev", "detach", do_dev_detach, "dev detach dev IFNAME" },
 	{ "log", "show", do_log_show, "log show dev IFNAME" },
 	{ "obj", "show", do_obj_show, "obj show [dev IFNAME]" },
+	{ "disk", "show", do_disk_show, "disk show" },
 	{ "monitor", NULL, do_monitor, "monitor" },
 	{ "swap", NULL, do_swap,
 	  "swap dev IFNAME [to PCI_ADDR|DRIVER] [timeout MS]" },
@@ -54,7 +55,8 @@ static void usage(FILE *f)
 		fprintf(f, "       shadowctl [OPTIONS] %s\n", cmds[i].help);
 	fputs("OPTIONS: -j|--json  -p|--pretty  -v|--verbose  --debug\n"
 	      "         -c|--count N (monitor)  -h|--help  -V|--version\n"
-	      "Any unique prefix of an object or command is accepted.\n", f);
+	      "Any prefix of an object or command is accepted; the first\n"
+	      "that matches wins (d is dev, di is disk).\n", f);
 }
 
 int sc_usage_error(const char *what, const char *word)
@@ -139,15 +141,17 @@ static const char *cmd_name(const struct cmd *c, const char *object)
 }
 
 /*
- * The entry named WORD, or the one WORD uniquely prefixes: an object
- * when OBJECT is NULL, else a verb of OBJECT.
+ * The entry named WORD, or else the first WORD prefixes, as ip(8) does: an
+ * object when OBJECT is NULL, else a verb of OBJECT. An object added later
+ * takes no prefix from an older one ("d" stays dev, "di" is disk).
  */
 static const struct cmd *match(const char *word, const char *object)
 {
-	const struct cmd *found = NULL;
 	const char *name;
 	size_t i;
 
+	if (!*word)
+		return NULL;
 	for (i = 0; i < NCMDS; i++) {
 		name = cmd_name(&cmds[i], object);
 		if (name && !strcmp(name, word))
@@ -155,14 +159,10 @@ static const struct cmd *match(const char *word, const char *object)
 	}
 	for (i = 0; i < NCMDS; i++) {
 		name = cmd_name(&cmds[i], object);
-		if (!name || strncmp(name, word, strlen(word)))
-			continue;
-		if (!found)
-			found = &cmds[i];
-		else if (strcmp(cmd_name(found, object), name))
-			return NULL;
+		if (name && !strncmp(name, word, strlen(word)))
+			return &cmds[i];
 	}
-	return found;
+	return NULL;
 }
 
 static int dispatch(int argc, char **argv)
@@ -176,7 +176,7 @@ static int dispatch(int argc, char **argv)
 	}
 	c = match(argv[0], NULL);
 	if (!c)
-		return sc_usage_error("unknown or ambiguous object", argv[0]);
+		return sc_usage_error("unknown object", argv[0]);
 	if (!c->verb)
 		return c->handler(argc - 1, argv + 1);
 	if (argc < 2)
@@ -185,7 +185,7 @@ static int dispatch(int argc, char **argv)
 		return do_help(0, NULL);
 	c = match(argv[1], c->object);
 	if (!c)
-		return sc_usage_error("unknown or ambiguous command", argv[1]);
+		return sc_usage_error("unknown command", argv[1]);
 	return c->handler(argc - 2, argv + 2);
 }
 

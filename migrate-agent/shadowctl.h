@@ -36,6 +36,7 @@ int do_dev_attach(int argc, char **argv);
 int do_dev_detach(int argc, char **argv);
 int do_log_show(int argc, char **argv);
 int do_obj_show(int argc, char **argv);
+int do_disk_show(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 int do_swap(int argc, char **argv);
 int do_restart(int argc, char **argv);

@@ -112,6 +112,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case FUZZ_SWAP_OUTCOME:
 		swap_outcome(nlh);
 		break;
+	case FUZZ_DISK:
+		decode_both(SC_KIND_DISK, nlh);
+		break;
 	}
 	free(nlh);
 	return 0;

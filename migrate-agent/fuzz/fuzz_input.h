@@ -16,6 +16,7 @@ enum fuzz_what {
 	FUZZ_EVENT,		/* sc_decode(SC_KIND_EVENT) */
 	FUZZ_SWAP_REPLY,	/* sc_swap_reply_parse() */
 	FUZZ_SWAP_OUTCOME,	/* sc_event_parse() and swap's summaries */
+	FUZZ_DISK,		/* sc_decode(SC_KIND_DISK) */
 	FUZZ_NWHAT
 };
 
@@ -28,6 +29,8 @@ static inline enum fuzz_what fuzz_what_of(enum sc_kind kind)
 		return FUZZ_LOG;
 	case SC_KIND_OBJ:
 		return FUZZ_OBJ;
+	case SC_KIND_DISK:
+		return FUZZ_DISK;
 	case SC_KIND_EVENT:
 		break;
 	}

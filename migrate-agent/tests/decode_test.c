@@ -453,6 +453,40 @@ static void test_obj(void)
 		    "no SHADOW_A_OBJ_TYPE");
 }
 
+/* Disks */
+
+static struct nl_msg *disk_msg(const char *name, const char *bus_addr)
+{
+	struct nl_msg *msg = new_msg(SHADOW_CMD_DISK_GET);
+
+	nla_put_string(msg, SHADOW_A_DISK_NAME, name);
+	nla_put_string(msg, SHADOW_A_DEV_DRIVER, "nvme_core");
+	if (bus_addr)
+		nla_put_string(msg, SHADOW_A_DEV_BUS_ADDR, bus_addr);
+	nla_put_u32(msg, SHADOW_A_DISK_MAJOR, 259);
+	nla_put_u32(msg, SHADOW_A_DISK_MINOR, 0);
+	nla_put_u64(msg, SHADOW_A_DISK_CAPACITY, 8589934592ULL);
+	nla_put_u8(msg, SHADOW_A_DISK_RO, 0);
+	nla_put_u32(msg, SHADOW_A_DISK_LBS, 4096);
+	nla_put_u32(msg, SHADOW_A_DISK_PBS, 4096);
+	nla_put_u32(msg, SHADOW_A_DISK_MAX_HW_SECTORS, 4294967295U);
+	nla_put_u32(msg, SHADOW_A_DISK_HW_QUEUES, 2);
+	return msg;
+}
+
+static void test_disk(void)
+{
+	check("disk: nvme, 4 TiB in 4 KiB blocks, two queues",
+	      disk_msg("nvme0n1", "0000:00:05.0"), SC_KIND_DISK,
+	      "nvme0n1 driver nvme_core pci 0000:00:05.0 dev 259:0 capacity 8589934592 ro 0 lbs 4096 pbs 4096 max_hw_sectors 4294967295 hw_queues 2",
+	      "{\"name\":\"nvme0n1\",\"driver\":\"nvme_core\",\"pci\":\"0000:00:05.0\",\"major\":259,\"minor\":0,\"capacity\":8589934592,\"ro\":0,\"lbs\":4096,\"pbs\":4096,\"max_hw_sectors\":4294967295,\"hw_queues\":2}");
+	check("disk: no PCI device under it", disk_msg("vda", NULL), SC_KIND_DISK,
+	      "vda driver nvme_core dev 259:0 capacity 8589934592 ro 0 lbs 4096 pbs 4096 max_hw_sectors 4294967295 hw_queues 2",
+	      "{\"name\":\"vda\",\"driver\":\"nvme_core\",\"major\":259,\"minor\":0,\"capacity\":8589934592,\"ro\":0,\"lbs\":4096,\"pbs\":4096,\"max_hw_sectors\":4294967295,\"hw_queues\":2}");
+	check_error("disk: no name is an error", new_msg(SHADOW_CMD_DISK_GET),
+		    SC_KIND_DISK, "no SHADOW_A_DISK_NAME");
+}
+
 /* Events and swaps */
 
 static void test_state_names(void)
@@ -737,6 +771,7 @@ int main(void)
 	test_log_rss();
 	test_log_errors();
 	test_obj();
+	test_disk();
 	test_state_names();
 	test_event_no_genl_header();
 	test_event();

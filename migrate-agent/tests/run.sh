@@ -59,7 +59,7 @@ t_version()
 t_unknown_command()
 {
 	expect_rc 1 "$SHADOWCTL" frobnicate
-	grep -q 'unknown or ambiguous object "frobnicate"' "$TMP/err"
+	grep -q 'unknown object "frobnicate"' "$TMP/err"
 	grep -q '^Usage: shadowctl' "$TMP/err"
 	[[ ! -s $TMP/out ]]
 }

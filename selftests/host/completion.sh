@@ -34,8 +34,10 @@ expect()
 ifaces=$(cd /sys/class/net && printf '%s ' *)
 ifaces=${ifaces% }
 expect _shadowctl "swap" shadowctl sw
-expect _shadowctl "dev log obj monitor swap restart help" shadowctl ""
+expect _shadowctl "dev log obj disk monitor swap restart help" shadowctl ""
 expect _shadowctl "show attach detach" shadowctl -j dev ""
+expect _shadowctl "show" shadowctl disk ""
+expect _shadowctl "disk" shadowctl di
 expect _shadowctl "dev" shadowctl dev show ""
 expect _shadowctl "$ifaces" shadowctl dev show dev ""
 expect _shadowctl "lo" shadowctl -p swap dev l
