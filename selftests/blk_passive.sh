@@ -6,11 +6,12 @@
 # nvme_core) and sd_mod (over virtio_scsi) registers is recorded in debugfs
 # "disks" with what sysfs says of it: device number, PCI device, capacity,
 # block sizes, read-only state, queue limits, hardware queues. Data written
-# through each disk reads back. The net class's taps see none of the disk
-# drivers' calls (each class redirects only its own drivers'). Unbinding a
-# disk's PCI device drops its record and binding it again records it
-# anew; unloading a disk driver drops its disks; unloading the shadow under
-# recorded disks leaves them working.
+# through each disk reads back; shadowctl disk show, run by nobody, says
+# the same as JSON, and is refused in another network namespace. The net
+# class's taps see none of the disk drivers' calls (each class redirects
+# only its own drivers'). Unbinding a disk's PCI device drops its record
+# and binding it again records it anew; unloading a disk driver drops its
+# disks; unloading the shadow under recorded disks leaves them working.
 
 . /shadow/selftests/lib/lib.sh
 
@@ -120,6 +121,24 @@ while read -r disk pci; do
 		dd if="/dev/$disk" of=/tmp/blk.back bs=64k skip=16 count=16 iflag=direct 2>/dev/null
 	check "$disk: 1 MiB written and read back" cmp -s /tmp/blk.pattern /tmp/blk.back
 done < <(pci_disks)
+# shadowctl disk show says the same, as JSON, to any user; not in
+# another network namespace (disks belong to none)
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- \
+	shadowctl -j disk show >/tmp/disks.json || fail "shadowctl disk show as nobody failed"
+check "shadowctl lists as many disks as debugfs" \
+	[ "$(jq length /tmp/disks.json)" -eq "$(recorded)" ]
+while read -r disk pci; do
+	for k in driver pci capacity ro lbs pbs io_min io_opt max_hw_sectors max_segments \
+		 max_segment_size max_discard_sectors hw_queues; do
+		got=$(jq -r --arg d "$disk" --arg k "$k" '.[] | select(.name == $d) | .[$k]' /tmp/disks.json)
+		want=$(field "$disk" "$k")
+		[[ $k == driver ]] && want=$(awk -v d="$disk" '$1 == d { print $2 }' "$DEBUGFS/disks")
+		check "shadowctl: $disk $k" [ "$got" = "$want" ]
+	done
+	check "shadowctl: $disk dev" [ "$(jq -r --arg d "$disk" '.[] | select(.name == $d) | "\(.major):\(.minor)"' /tmp/disks.json)" = "$(field "$disk" dev)" ]
+done < <(pci_disks)
+check "shadowctl disk show is refused in another namespace" \
+	eval '! peer shadowctl disk show 2>/tmp/disks.err && grep -q "initial network namespace" /tmp/disks.err'
 adds=$(calls blk device_add_disk)
 check "device_add_disk seen for every disk ($adds)" [ "$adds" -ge "$(disk_count)" ]
 for f in "${!net_before[@]}"; do
@@ -154,6 +173,6 @@ while read -r disk pci; do
 	dd if="/dev/$disk" of=/tmp/blk.back bs=64k skip=16 count=16 iflag=direct 2>/dev/null
 	check "$disk: readable after the shadow left" cmp -s /tmp/blk.pattern /tmp/blk.back
 done < <(pci_disks)
-rm -f /tmp/blk.pattern /tmp/blk.back
+rm -f /tmp/blk.pattern /tmp/blk.back /tmp/disks.json /tmp/disks.err
 [[ $failures -eq 0 ]] || fail "$failures checks failed"
 exit $KSFT_PASS
