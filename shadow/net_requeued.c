@@ -51,7 +51,7 @@ static void requeued_count(struct Qdisc *q, struct sk_buff *skb)
 }
 
 /* What one validation did: packets held before, queued after, dropped. */
-struct requeued_count {
+struct requeued_tally {
 	u32 held;
 	u32 queued;
 	u32 dropped;
@@ -68,7 +68,7 @@ struct requeued_count {
  * the interface's tx_dropped.
  */
 static void requeued_validate(struct net_device *ndev, struct Qdisc *q,
-			      struct requeued_count *n)
+			      struct requeued_tally *n)
 {
 	struct sk_buff_head held, valid;
 	struct sk_buff *skb, *next;
@@ -118,7 +118,7 @@ static void requeued_validate(struct net_device *ndev, struct Qdisc *q,
 void shadow_swap_revalidate_requeued(struct shadow_net_dev *sd)
 {
 	struct net_device *ndev = sd->ndev;
-	struct requeued_count n = { };
+	struct requeued_tally n = { };
 	u64 t = ktime_get_ns();
 	unsigned int i;
 
