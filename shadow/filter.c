@@ -307,7 +307,6 @@ bool shadow_filter_module(const struct module *mod, enum shadow_class cls)
 void shadow_filter_show(struct seq_file *m)
 {
 	struct shadowed_module *s;
-
 	int c;
 
 	for (c = 0; c < SHADOW_NR_CLASSES; c++)
