@@ -14,8 +14,14 @@
 
 struct shadow_hooks;
 
-struct shadow_hooks *shadow_hooks_install(const struct tap_class *cls,
-					  enum shadow_class drivers);
+/* A class's generated taps, and the drivers whose calls they redirect. */
+struct shadow_hook_class {
+	const struct tap_class *cls;
+	enum shadow_class drivers;
+};
+
+struct shadow_hooks *shadow_hooks_install(const struct shadow_hook_class *classes,
+					  unsigned int n);
 void shadow_hooks_remove(struct shadow_hooks *hooks);
 void shadow_hooks_show(struct seq_file *m, const struct shadow_hooks *hooks);
 void shadow_taps_show_calls(struct seq_file *m, const struct tap_class *cls);

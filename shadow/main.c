@@ -43,24 +43,34 @@ static char *disk_drivers = "virtio_blk,nvme,nvme_core,sd_mod";
 module_param(disk_drivers, charp, 0444);
 MODULE_PARM_DESC(disk_drivers, "comma-separated disk driver modules to shadow (passive mode)");
 
-static struct shadow_hooks *net_hooks, *blk_hooks;
+/* The classes, each with its driver list; one ftrace_ops hooks them all. */
+static const struct shadow_hook_class hook_classes[] = {
+	{ &tap_net_class, SHADOW_CLASS_NET },
+	{ &tap_blk_class, SHADOW_CLASS_BLK },
+};
+static const struct tap_class * const tap_classes[] = {
+	&tap_net_class,
+	&tap_blk_class,
+};
+static struct shadow_hooks *hooks;
 
 void shadow_core_show_taps(struct seq_file *m)
 {
-	shadow_hooks_show(m, net_hooks);
-	shadow_hooks_show(m, blk_hooks);
+	shadow_hooks_show(m, hooks);
 }
 
 void shadow_core_show_calls(struct seq_file *m)
 {
-	shadow_taps_show_calls(m, &tap_net_class);
-	shadow_taps_show_calls(m, &tap_blk_class);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tap_classes); i++)
+		shadow_taps_show_calls(m, tap_classes[i]);
 }
 
-/* net_hooks is set before any request can arrive and cleared after the last. */
+/* hooks is set before any request can arrive and cleared after the last. */
 bool shadow_core_hook_live(const char *symbol)
 {
-	return shadow_hooks_live(net_hooks, symbol);
+	return shadow_hooks_live(hooks, symbol);
 }
 
 static int __init shadow_init(void)
@@ -82,24 +92,15 @@ static int __init shadow_init(void)
 	if (err)
 		goto err_swap;
 	/* ORDER: hooks last, once everything their handlers use is up. */
-	net_hooks = shadow_hooks_install(&tap_net_class, SHADOW_CLASS_NET);
-	if (IS_ERR(net_hooks)) {
-		err = PTR_ERR(net_hooks);
+	hooks = shadow_hooks_install(hook_classes, ARRAY_SIZE(hook_classes));
+	if (IS_ERR(hooks)) {
+		err = PTR_ERR(hooks);
 		goto err_nl;
-	}
-	blk_hooks = shadow_hooks_install(&tap_blk_class, SHADOW_CLASS_BLK);
-	if (IS_ERR(blk_hooks)) {
-		err = PTR_ERR(blk_hooks);
-		goto err_net_hooks;
 	}
 	shadow_debugfs_init();
 	pr_info("version %s loaded\n", SHADOW_VERSION);
 	return 0;
 
-err_net_hooks:
-	/* nothing can have been recorded: no driver was shadowed yet */
-	shadow_hooks_remove(net_hooks);
-	shadow_taps_quiesce(&tap_net_class);
 err_nl:
 	shadow_nl_exit();
 err_swap:
@@ -120,14 +121,12 @@ static void __exit shadow_exit(void)
 	 * free an interface the registry still names.
 	 */
 	shadow_net_exit();
-	shadow_hooks_remove(blk_hooks);
-	shadow_hooks_remove(net_hooks);
+	shadow_hooks_remove(hooks);
 	/*
 	 * ORDER: calls redirected before the hooks went, and calls through the
 	 * tables just restored, end before what they use goes.
 	 */
-	shadow_taps_quiesce(&tap_blk_class);
-	shadow_taps_quiesce(&tap_net_class);
+	shadow_taps_quiesce(tap_classes, ARRAY_SIZE(tap_classes));
 	shadow_blk_exit();
 	shadow_obj_exit();
 	shadow_filter_exit();

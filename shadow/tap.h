@@ -91,6 +91,6 @@ static inline void tap_done(const struct tap_class *cls, unsigned int id)
 		wake_up_var(cls->inside);
 }
 
-void shadow_taps_quiesce(const struct tap_class *cls);
+void shadow_taps_quiesce(const struct tap_class * const classes[], unsigned int n);
 
 #endif /* _SHADOW_TAP_H */
